@@ -1,0 +1,28 @@
+export * from './interfaces.js';
+export { summaryColumns, compareRows } from './columns.js';
+export { finalize, INFRASTRUCTURE_USAGE_COST } from './finalize.js';
+export {
+  ALWAYS_ENABLED_KEY,
+  LabelError,
+  LabelNormalizer,
+  filterLabels,
+  labelsJson,
+  mergeLabelJson,
+  parseLabels,
+  type Labels,
+} from './labels.js';
+export { CostCategories, likeToRegExp } from './like.js';
+export { addN, maxN, subN } from './nums.js';
+export {
+  addCapacity,
+  addLatestLabels,
+  addPodGroup,
+  addPodNode,
+  addStorageGroup,
+  emptyPartial,
+  groupKey,
+  mergeInto,
+  mergePartials,
+} from './partial.js';
+export { monthBounds, referenceSchema, runSpec, runSpecSchema, type RunSpecInput } from './run-spec.js';
+export { coreHours, daysInMonth, gigabyteHours, gigabyteMonths, gigabytes } from './units.js';

@@ -1,0 +1,115 @@
+import type { CapacityCell, LatestLabels, Partial, PodGroup, PodNode, StorageGroup } from './interfaces.js';
+import { addN, maxN } from './nums.js';
+
+export function emptyPartial(): Partial {
+  return {
+    pods: new Map(),
+    capacity: new Map(),
+    podNodes: new Map(),
+    storage: new Map(),
+    nodeLabels: new Map(),
+    namespaceLabels: new Map(),
+    rowsIn: { pod: 0, storage: 0, nodeLabels: 0, namespaceLabels: 0 },
+  };
+}
+
+/** A map key of group columns; NULL and '' stay distinct. */
+export function groupKey(...parts: (string | number | null)[]): string {
+  return parts.map((p) => (p === null ? '\u0000' : String(p))).join('\u0001');
+}
+
+export const podKey = (g: PodGroup) => groupKey(g.day, g.namespace, g.node, g.pod, g.labels);
+export const capacityKey = (c: CapacityCell) => groupKey(c.interval, c.node);
+export const podNodeKey = (n: PodNode) => groupKey(n.day, n.namespace, n.pod, n.node, n.resourceId);
+export const storageKey = (s: StorageGroup) =>
+  groupKey(
+    s.day,
+    s.namespace,
+    s.pod,
+    s.persistentvolumeclaim,
+    s.persistentvolume,
+    s.storageclass,
+    s.csiVolumeHandle,
+    s.pvLabels,
+    s.pvcLabels,
+  );
+export const latestKey = (l: LatestLabels) => groupKey(l.day, l.name);
+
+export function addPodGroup(into: Map<string, PodGroup>, g: PodGroup): void {
+  const key = podKey(g);
+  const have = into.get(key);
+  if (!have) {
+    into.set(key, { ...g });
+    return;
+  }
+  have.resourceId = maxN(have.resourceId, g.resourceId);
+  have.usageCpu = addN(have.usageCpu, g.usageCpu);
+  have.requestCpu = addN(have.requestCpu, g.requestCpu);
+  have.limitCpu = addN(have.limitCpu, g.limitCpu);
+  have.effectiveCpu = addN(have.effectiveCpu, g.effectiveCpu);
+  have.usageMem = addN(have.usageMem, g.usageMem);
+  have.requestMem = addN(have.requestMem, g.requestMem);
+  have.limitMem = addN(have.limitMem, g.limitMem);
+  have.effectiveMem = addN(have.effectiveMem, g.effectiveMem);
+  have.capacityCpuCores = maxN(have.capacityCpuCores, g.capacityCpuCores);
+  have.capacityMemBytes = maxN(have.capacityMemBytes, g.capacityMemBytes);
+}
+
+export function addCapacity(into: Map<string, CapacityCell>, c: CapacityCell): void {
+  const key = capacityKey(c);
+  const have = into.get(key);
+  if (!have) {
+    into.set(key, { ...c });
+    return;
+  }
+  have.cpuCoreSeconds = maxN(have.cpuCoreSeconds, c.cpuCoreSeconds);
+  have.memByteSeconds = maxN(have.memByteSeconds, c.memByteSeconds);
+}
+
+export function addPodNode(into: Map<string, PodNode>, n: PodNode): void {
+  const key = podNodeKey(n);
+  if (!into.has(key)) into.set(key, { ...n });
+}
+
+export function addStorageGroup(into: Map<string, StorageGroup>, s: StorageGroup): void {
+  const key = storageKey(s);
+  const have = into.get(key);
+  if (!have) {
+    into.set(key, { ...s });
+    return;
+  }
+  have.capacityBytes = maxN(have.capacityBytes, s.capacityBytes);
+  have.capacityByteSeconds = addN(have.capacityByteSeconds, s.capacityByteSeconds);
+  have.requestByteSeconds = addN(have.requestByteSeconds, s.requestByteSeconds);
+  have.usageByteSeconds = addN(have.usageByteSeconds, s.usageByteSeconds);
+}
+
+/** Latest interval wins; on a tie the larger label string, so the result never depends on order. */
+export function addLatestLabels(into: Map<string, LatestLabels>, l: LatestLabels): void {
+  const key = latestKey(l);
+  const have = into.get(key);
+  if (!have || l.interval > have.interval || (l.interval === have.interval && l.labels > have.labels)) {
+    into.set(key, { ...l });
+  }
+}
+
+/** Merges `from` into `into`. Associative and commutative: partials may arrive in any order. */
+export function mergeInto(into: Partial, from: Partial): Partial {
+  for (const g of from.pods.values()) addPodGroup(into.pods, g);
+  for (const c of from.capacity.values()) addCapacity(into.capacity, c);
+  for (const n of from.podNodes.values()) addPodNode(into.podNodes, n);
+  for (const s of from.storage.values()) addStorageGroup(into.storage, s);
+  for (const l of from.nodeLabels.values()) addLatestLabels(into.nodeLabels, l);
+  for (const l of from.namespaceLabels.values()) addLatestLabels(into.namespaceLabels, l);
+  into.rowsIn.pod += from.rowsIn.pod;
+  into.rowsIn.storage += from.rowsIn.storage;
+  into.rowsIn.nodeLabels += from.rowsIn.nodeLabels;
+  into.rowsIn.namespaceLabels += from.rowsIn.namespaceLabels;
+  return into;
+}
+
+export function mergePartials(partials: Iterable<Partial>): Partial {
+  const merged = emptyPartial();
+  for (const p of partials) mergeInto(merged, p);
+  return merged;
+}

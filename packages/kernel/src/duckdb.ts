@@ -1,0 +1,23 @@
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+
+export interface Engine {
+  db: DuckDBConnection;
+  close(): void;
+}
+
+/** An in-memory DuckDB with `threads` threads; nothing is persisted and no extension is loaded. */
+export async function openEngine(threads: number): Promise<Engine> {
+  const instance = await DuckDBInstance.create(':memory:', {
+    threads: String(threads),
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'false',
+  });
+  const db = await instance.connect();
+  return {
+    db,
+    close() {
+      db.closeSync();
+      instance.closeSync();
+    },
+  };
+}

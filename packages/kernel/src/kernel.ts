@@ -1,0 +1,226 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import {
+  LabelError,
+  LabelNormalizer,
+  addCapacity,
+  addLatestLabels,
+  addPodGroup,
+  addPodNode,
+  addStorageGroup,
+  emptyPartial,
+  groupKey,
+  type LatestLabels,
+  type Partial,
+  type ReportType,
+  type RunSpec,
+} from '@ocpsum/core';
+import { firstLine, type FileSchema } from './inspect.js';
+import { InputError } from './input-error.js';
+import { latestLabelsQuery } from './sql/latest-labels.js';
+import { podUsageQuery } from './sql/pod-usage.js';
+import type { RowRange } from './sql/scan.js';
+import { storageUsageQuery } from './sql/storage-usage.js';
+import { volumePodsQuery } from './sql/volume-pods.js';
+import { sqlString } from './sql-text.js';
+
+export type { RowRange } from './sql/scan.js';
+
+/** A unit of kernel work: row ranges of any report types, plus the storage files pods are joined to. */
+export interface Chunk {
+  ranges: RowRange[];
+  storageFiles: FileSchema[];
+}
+
+type Columns = Record<string, (string | number | null)[]>;
+
+/** Runs the kernel over a chunk: the chunk's rows → its partial aggregate. */
+export async function runKernel(db: DuckDBConnection, chunk: Chunk, spec: RunSpec): Promise<Partial> {
+  const kernel = new Kernel(db, spec);
+  const ofType = (type: ReportType) => chunk.ranges.filter((r) => r.file.type === type);
+  const pods = ofType('openshift_pod_usage_line_items');
+  const storage = ofType('openshift_storage_usage_line_items');
+  const nodes = ofType('openshift_node_labels_line_items');
+  const namespaces = ofType('openshift_namespace_labels_line_items');
+  if (pods.length) {
+    await kernel.podUsage(pods);
+    if (chunk.storageFiles.length) await kernel.volumePods(pods, chunk.storageFiles);
+  }
+  if (storage.length) await kernel.storageUsage(storage);
+  if (nodes.length) await kernel.latestLabels(nodes, 'node', 'node_labels');
+  if (namespaces.length) await kernel.latestLabels(namespaces, 'namespace', 'namespace_labels');
+  return kernel.partial;
+}
+
+class Kernel {
+  readonly partial = emptyPartial();
+  private readonly labels: LabelNormalizer;
+
+  constructor(
+    private readonly db: DuckDBConnection,
+    private readonly spec: RunSpec,
+  ) {
+    this.labels = new LabelNormalizer(spec.reference.enabledKeys);
+  }
+
+  async podUsage(ranges: RowRange[]): Promise<void> {
+    const c = await this.query(ranges, (r) => podUsageQuery(r, this.spec.byPod));
+    const n = (name: string, i: number) => c[name][i] as number | null;
+    const s = (name: string, i: number) => c[name][i] as string | null;
+    await this.located(() => {
+      for (let i = 0; i < c.kind.length; i++) {
+        const node = s('node', i);
+        if (c.kind[i] === 'capacity') {
+          addCapacity(this.partial.capacity, {
+            day: s('day', i)!,
+            interval: n('interval', i)!,
+            node,
+            cpuCoreSeconds: n('capacity_core_seconds', i),
+            memByteSeconds: n('capacity_byte_seconds', i),
+          });
+          this.partial.rowsIn.pod += n('rows_in', i)!;
+          continue;
+        }
+        if (node === null || node === '') continue;
+        addPodGroup(this.partial.pods, {
+          day: s('day', i)!,
+          namespace: s('namespace', i) ?? '',
+          node,
+          pod: s('pod', i),
+          labels: this.normalize(ranges, 'pod_labels', s('pod_labels', i)),
+          resourceId: s('resource_id', i),
+          usageCpu: n('usage_cpu', i),
+          requestCpu: n('request_cpu', i),
+          limitCpu: n('limit_cpu', i),
+          effectiveCpu: n('effective_cpu', i),
+          usageMem: n('usage_mem', i),
+          requestMem: n('request_mem', i),
+          limitMem: n('limit_mem', i),
+          effectiveMem: n('effective_mem', i),
+          capacityCpuCores: n('capacity_cores', i),
+          capacityMemBytes: n('capacity_bytes', i),
+        });
+      }
+    });
+  }
+
+  async volumePods(podRanges: RowRange[], storageFiles: FileSchema[]): Promise<void> {
+    const storageRanges = storageFiles.map((file) => ({ file, start: 0, end: file.rows }));
+    const c = await this.query(podRanges, (r) => volumePodsQuery(r, storageRanges));
+    for (let i = 0; i < c.day.length; i++) {
+      addPodNode(this.partial.podNodes, {
+        day: c.day[i] as string,
+        namespace: c.namespace[i] as string,
+        pod: c.pod[i] as string,
+        node: c.node[i] as string,
+        resourceId: c.resource_id[i] as string | null,
+      });
+    }
+  }
+
+  async storageUsage(ranges: RowRange[]): Promise<void> {
+    const c = await this.query(ranges, storageUsageQuery);
+    const s = (name: string, i: number) => c[name][i] as string | null;
+    const n = (name: string, i: number) => c[name][i] as number | null;
+    await this.located(() => {
+      for (let i = 0; i < c.day.length; i++) {
+        addStorageGroup(this.partial.storage, {
+          day: s('day', i)!,
+          namespace: s('namespace', i),
+          pod: s('pod', i),
+          persistentvolumeclaim: s('persistentvolumeclaim', i),
+          persistentvolume: s('persistentvolume', i),
+          storageclass: s('storageclass', i),
+          csiVolumeHandle: s('csi_volume_handle', i),
+          pvLabels: this.normalize(ranges, 'persistentvolume_labels', s('pv_labels', i)),
+          pvcLabels: this.normalize(ranges, 'persistentvolumeclaim_labels', s('pvc_labels', i)),
+          capacityBytes: n('capacity_bytes', i),
+          capacityByteSeconds: n('capacity_byte_seconds', i),
+          requestByteSeconds: n('request_byte_seconds', i),
+          usageByteSeconds: n('usage_byte_seconds', i),
+        });
+        this.partial.rowsIn.storage += n('rows_in', i)!;
+      }
+    });
+  }
+
+  async latestLabels(ranges: RowRange[], name: 'node' | 'namespace', column: string): Promise<void> {
+    const c = await this.query(ranges, (r) => latestLabelsQuery(r, name, column));
+    const into = name === 'node' ? this.partial.nodeLabels : this.partial.namespaceLabels;
+    const counted = new Set<string>();
+    await this.located(() => {
+      for (let i = 0; i < c.day.length; i++) {
+        const entry: LatestLabels = {
+          day: c.day[i] as string,
+          name: c.name[i] as string,
+          interval: c.interval[i] as number,
+          labels: this.normalize(ranges, column, c.labels[i] as string | null),
+        };
+        addLatestLabels(into, entry);
+        const key = groupKey(entry.day, entry.name);
+        if (!counted.has(key)) {
+          counted.add(key);
+          this.partial.rowsIn[name === 'node' ? 'nodeLabels' : 'namespaceLabels'] += c.rows_in[i] as number;
+        }
+      }
+    });
+  }
+
+  private normalize(ranges: RowRange[], column: string, raw: string | null): string {
+    try {
+      return this.labels.normalize(raw);
+    } catch (error) {
+      if (error instanceof LabelError) throw new BadLabelCell(ranges, column, raw!, error.message);
+      throw error;
+    }
+  }
+
+  /** Reports a bad label cell with the file and column it came from. */
+  private async located(work: () => void): Promise<void> {
+    try {
+      work();
+    } catch (error) {
+      if (!(error instanceof BadLabelCell)) throw error;
+      const file = await this.fileHolding(error.ranges, error.column, error.raw);
+      throw new InputError(`${file}: column "${error.column}": ${error.message}`);
+    }
+  }
+
+  private async fileHolding(ranges: RowRange[], column: string, value: string): Promise<string> {
+    for (const { file } of ranges) {
+      const found = await this.db.runAndReadAll(
+        `SELECT 1 FROM read_parquet(${sqlString(file.path)}) WHERE ${column} = $value LIMIT 1`,
+        { value },
+      );
+      if (found.currentRowCount > 0) return file.key;
+    }
+    return ranges.map((r) => r.file.key).join(', ');
+  }
+
+  /** Runs a query over ranges; on failure, narrows it down to the file that fails. */
+  private async query(ranges: RowRange[], sql: (ranges: RowRange[]) => string): Promise<Columns> {
+    const params = { start: this.spec.startDate, end: this.spec.endDate };
+    try {
+      return (await this.db.runAndReadAll(sql(ranges), params)).getColumnsObjectJS() as Columns;
+    } catch (error) {
+      for (const range of ranges) {
+        try {
+          await this.db.runAndReadAll(sql([range]), params);
+        } catch (single) {
+          throw new InputError(`${range.file.key}: ${firstLine(single)}`);
+        }
+      }
+      throw error;
+    }
+  }
+}
+
+class BadLabelCell extends Error {
+  constructor(
+    readonly ranges: RowRange[],
+    readonly column: string,
+    readonly raw: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

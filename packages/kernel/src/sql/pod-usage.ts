@@ -1,0 +1,66 @@
+import { scanRanges, type RowRange } from './scan.js';
+
+const num = (column: string) => `CAST(${column} AS DOUBLE)`;
+
+/** greatest() in koku's SQL is NULL when either side is; DuckDB's skips NULLs, so spell it out. */
+const effective = (effective: string, usage: string, request: string) =>
+  `coalesce(${effective}, CASE WHEN ${usage} IS NULL OR ${request} IS NULL THEN NULL ELSE greatest(${usage}, ${request}) END)`;
+
+/**
+ * Pod usage of a chunk in one pass, two grouping sets:
+ * - pod groups by (day, namespace, node[, pod], raw pod_labels), labels worked out later per distinct string;
+ * - capacity cells by (interval_start, node): max capacity seconds, every row counted (empty nodes too).
+ * `kind` tells the sets apart. Parameters: $start, $end (inclusive window dates).
+ */
+export function podUsageQuery(ranges: RowRange[], byPod: boolean): string {
+  const rows = scanRanges(
+    ranges,
+    {
+      namespace: 'namespace',
+      node: 'node',
+      pod: 'pod',
+      resource_id: 'resource_id',
+      pod_labels: 'pod_labels',
+      usage_cpu: num('pod_usage_cpu_core_seconds'),
+      request_cpu: num('pod_request_cpu_core_seconds'),
+      limit_cpu: num('pod_limit_cpu_core_seconds'),
+      usage_mem: num('pod_usage_memory_byte_seconds'),
+      request_mem: num('pod_request_memory_byte_seconds'),
+      limit_mem: num('pod_limit_memory_byte_seconds'),
+      capacity_cores: num('node_capacity_cpu_cores'),
+      capacity_core_seconds: num('node_capacity_cpu_core_seconds'),
+      capacity_bytes: num('node_capacity_memory_bytes'),
+      capacity_byte_seconds: num('node_capacity_memory_byte_seconds'),
+    },
+    {
+      effective_cpu: { column: 'pod_effective_usage_cpu_core_seconds', type: 'DOUBLE' },
+      effective_mem: { column: 'pod_effective_usage_memory_byte_seconds', type: 'DOUBLE' },
+    },
+  );
+  const podSet = byPod ? 'day, namespace, node, pod, pod_labels' : 'day, namespace, node, pod_labels';
+  return `
+WITH rows AS (
+  SELECT *, CAST(ts AS DATE) AS day FROM (${rows}) WHERE CAST(ts AS DATE) BETWEEN $start::DATE AND $end::DATE
+)
+SELECT
+  CASE WHEN grouping(ts) = 1 THEN 'pod' ELSE 'capacity' END AS kind,
+  strftime(day, '%Y-%m-%d') AS day,
+  epoch_us(ts)::DOUBLE AS interval,
+  namespace, node, ${byPod ? 'pod' : 'NULL::VARCHAR AS pod'}, pod_labels,
+  max(resource_id) AS resource_id,
+  sum(usage_cpu) AS usage_cpu,
+  sum(request_cpu) AS request_cpu,
+  sum(limit_cpu) AS limit_cpu,
+  sum(${effective('effective_cpu', 'usage_cpu', 'request_cpu')}) AS effective_cpu,
+  sum(usage_mem) AS usage_mem,
+  sum(request_mem) AS request_mem,
+  sum(limit_mem) AS limit_mem,
+  sum(${effective('effective_mem', 'usage_mem', 'request_mem')}) AS effective_mem,
+  max(capacity_cores) AS capacity_cores,
+  max(capacity_bytes) AS capacity_bytes,
+  max(capacity_core_seconds) AS capacity_core_seconds,
+  max(capacity_byte_seconds) AS capacity_byte_seconds,
+  count(*)::DOUBLE AS rows_in
+FROM rows
+GROUP BY GROUPING SETS ((${podSet}), (day, ts, node))`;
+}

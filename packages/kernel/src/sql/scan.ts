@@ -1,0 +1,60 @@
+import type { FileSchema } from '../inspect.js';
+import { sqlString } from '../sql-text.js';
+
+/** A row range [start, end) of one input file; the whole file when it covers all rows. */
+export interface RowRange {
+  file: FileSchema;
+  start: number;
+  end: number;
+}
+
+// strptime with %z yields a TIMESTAMPTZ whose cast to TIMESTAMP is the UTC wall clock.
+const STRING_FORMATS = [
+  "'%Y-%m-%d %H:%M:%S %z UTC'",
+  "'%Y-%m-%d %H:%M:%S %z'",
+  "'%Y-%m-%d %H:%M:%S%z'",
+  "'%Y-%m-%dT%H:%M:%S%z'",
+];
+
+function intervalExpression(file: FileSchema): string {
+  switch (file.interval) {
+    case 'timestamp':
+      return 'CAST(interval_start AS TIMESTAMP)';
+    case 'timestamptz':
+      return 'CAST(interval_start AS TIMESTAMP)';
+    case 'string':
+      return `coalesce(CAST(try_strptime(interval_start, [${STRING_FORMATS.join(', ')}]) AS TIMESTAMP), CAST(interval_start AS TIMESTAMP))`;
+  }
+}
+
+/**
+ * One SELECT per range, unioned: files may differ in how they store interval_start and in
+ * optional columns. `columns` maps output names to expressions over the file's own columns;
+ * an optional column the file lacks reads as NULL.
+ */
+export function scanRanges(
+  ranges: RowRange[],
+  columns: Record<string, string>,
+  optional: Record<string, { column: string; type: 'DOUBLE' | 'VARCHAR' }> = {},
+): string {
+  return ranges
+    .map((range) => {
+      const { file } = range;
+      if (!Number.isSafeInteger(range.start) || !Number.isSafeInteger(range.end)) {
+        throw new Error(`row range of ${file.key} must be whole numbers, got ${range.start}..${range.end}`);
+      }
+      const whole = range.start === 0 && range.end >= file.rows;
+      const select = [
+        `${intervalExpression(file)} AS ts`,
+        ...Object.entries(columns).map(([name, expression]) => `${expression} AS ${name}`),
+        ...Object.entries(optional).map(
+          ([name, { column, type }]) =>
+            `CAST(${file.optional.includes(column) ? column : 'NULL'} AS ${type}) AS ${name}`,
+        ),
+      ];
+      const source = `read_parquet(${sqlString(file.path)}${whole ? '' : ', file_row_number = true'})`;
+      const where = whole ? '' : ` WHERE file_row_number >= ${range.start} AND file_row_number < ${range.end}`;
+      return `SELECT ${select.join(', ')} FROM ${source}${where}`;
+    })
+    .join('\nUNION ALL\n');
+}

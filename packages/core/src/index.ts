@@ -26,3 +26,4 @@ export {
 } from './partial.js';
 export { monthBounds, referenceSchema, runSpec, runSpecSchema, type RunSpecInput } from './run-spec.js';
 export { coreHours, daysInMonth, gigabyteHours, gigabyteMonths, gigabytes } from './units.js';
+export { sqlIdentifier, sqlString } from './sql-text.js';

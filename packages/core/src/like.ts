@@ -4,7 +4,7 @@ export function likeToRegExp(pattern: string): RegExp {
   for (const char of pattern) {
     if (char === '%') source += '[\\s\\S]*';
     else if (char === '_') source += '[\\s\\S]';
-    else source += char.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+    else source += char.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   }
   return new RegExp(`^${source}$`, 'u');
 }

@@ -4,5 +4,5 @@ export { InputError } from './input-error.js';
 export { INPUT_COLUMNS } from './input-schema.js';
 export { inspectFile, type FileSchema } from './inspect.js';
 export { runKernel, type Chunk, type RowRange } from './kernel.js';
-export { sqlIdentifier, sqlString } from './sql-text.js';
+export { sqlIdentifier, sqlString } from '@ocpsum/core';
 export { summarize, type SummaryResult } from './summarize.js';

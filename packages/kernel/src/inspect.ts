@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ReportType } from '@ocpsum/core';
 import { EXPECTED, INPUT_COLUMNS, intervalKind, typeMatches, type IntervalKind } from './input-schema.js';
 import { InputError } from './input-error.js';
-import { sqlString } from './sql-text.js';
+import { sqlString } from '@ocpsum/core';
 
 /** What the kernel needs to know of one input file, read from its Parquet footer only. */
 export interface FileSchema {

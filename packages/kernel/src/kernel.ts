@@ -21,7 +21,7 @@ import { podUsageQuery } from './sql/pod-usage.js';
 import type { RowRange } from './sql/scan.js';
 import { storageUsageQuery } from './sql/storage-usage.js';
 import { volumePodsQuery } from './sql/volume-pods.js';
-import { sqlString } from './sql-text.js';
+import { sqlString } from '@ocpsum/core';
 
 export type { RowRange } from './sql/scan.js';
 

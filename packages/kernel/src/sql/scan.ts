@@ -1,5 +1,5 @@
 import type { FileSchema } from '../inspect.js';
-import { sqlString } from '../sql-text.js';
+import { sqlString } from '@ocpsum/core';
 
 /** A row range [start, end) of one input file; the whole file when it covers all rows. */
 export interface RowRange {

@@ -1,0 +1,78 @@
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { runSpec, type Reference, type RunSpec } from '@ocpsum/core';
+import { loadReference } from './reference.js';
+
+export const DEFAULT_ORG = 'org1234567';
+export const DEFAULT_SOURCE = '6b2c0e7a-1f4d-4c55-9a3e-0c5e8d1a2b3c';
+
+export function integer(name: string, min: number, max: number) {
+  return (value: string) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max)
+      throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}`);
+    return n;
+  };
+}
+
+/** The flags that name a dataset and shape its summary, shared by `run` and (later) `enqueue`. */
+export function addDatasetOptions(command: Command): Command {
+  return command
+    .requiredOption('--root <dir>', 'dataset root: a local folder holding data/{org}/OCP/…')
+    .addOption(new Option('--org <org>', 'organization id').default(DEFAULT_ORG))
+    .addOption(new Option('--source <uuid>', 'source (cluster) uuid').default(DEFAULT_SOURCE))
+    .requiredOption('--year <yyyy>', 'year of the month to summarize', integer('--year', 1970, 9999))
+    .requiredOption('--month <mm>', 'month to summarize (1-12)', integer('--month', 1, 12))
+    .option('--start-date <date>', 'first day of the window (YYYY-MM-DD); default: first of the month')
+    .option('--end-date <date>', 'last day of the window (YYYY-MM-DD); default: last of the month')
+    .option('--reference <file>', 'YAML or JSON file: enabled_keys, cost_categories, node_roles')
+    .option('--cluster-id <id>', 'cluster id written on every row (default: the source uuid)')
+    .option('--cluster-alias <name>', 'cluster alias written on every row (default: the cluster id)')
+    .option(
+      '--report-period-id <n>',
+      'koku report period id written on every row',
+      integer('--report-period-id', 0, 2 ** 31 - 1),
+    )
+    .option('--by-pod', 'group pod rows by pod as well (newer koku releases)', false);
+}
+
+export interface DatasetFlags {
+  root: string;
+  org: string;
+  source: string;
+  year: number;
+  month: number;
+  startDate?: string;
+  endDate?: string;
+  reference?: string;
+  clusterId?: string;
+  clusterAlias?: string;
+  reportPeriodId?: number;
+  byPod: boolean;
+}
+
+export async function specFromFlags(flags: DatasetFlags): Promise<RunSpec> {
+  const reference: Reference | undefined = flags.reference ? await loadReference(flags.reference) : undefined;
+  try {
+    return runSpec({
+      org: flags.org,
+      source: flags.source,
+      year: flags.year,
+      month: flags.month,
+      startDate: flags.startDate,
+      endDate: flags.endDate,
+      clusterId: flags.clusterId,
+      clusterAlias: flags.clusterAlias,
+      reportPeriodId: flags.reportPeriodId,
+      byPod: flags.byPod,
+      reference,
+    });
+  } catch (error) {
+    const issues = (error as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
+    if (!issues) throw error;
+    throw new Error(
+      issues
+        .map((i) => `--${String(i.path[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${i.message}`)
+        .join('; '),
+    );
+  }
+}

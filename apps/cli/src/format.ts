@@ -1,0 +1,14 @@
+const integer = new Intl.NumberFormat('en-US');
+
+export const count = (n: number) => integer.format(n);
+export const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+/** A plain text table with right-aligned numeric columns. */
+export function table(header: string[], rows: (string | number)[][]): string {
+  const cells = [header, ...rows.map((r) => r.map(String))];
+  const widths = header.map((_, c) => Math.max(...cells.map((r) => r[c].length)));
+  const numeric = header.map((_, c) => rows.every((r) => typeof r[c] === 'number'));
+  return cells
+    .map((r) => r.map((cell, c) => (numeric[c] ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  '))
+    .join('\n');
+}

@@ -1,0 +1,120 @@
+import { createReadStream } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { summaryColumns, type RunSpec, type SummaryRow } from '@ocpsum/core';
+import { openStore } from '@ocpsum/storage';
+import { toCsv } from './csv.js';
+import { writeParquetFiles } from './parquet.js';
+
+/** An output written aside, made visible by commit or thrown away by abort. */
+export interface PreparedOutput {
+  target: string;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+/**
+ * Writes the rows to every target, whole or not at all: all outputs are prepared first, and
+ * only when every one succeeded are they committed. A target is `FILE.csv`, `FILE.parquet`, or a
+ * folder that receives Parquet in the Hive layout `source=/year=/month=/day=/`.
+ */
+export async function writeOutputs(
+  targets: readonly string[],
+  rows: readonly SummaryRow[],
+  spec: RunSpec,
+): Promise<void> {
+  const prepared: PreparedOutput[] = [];
+  try {
+    for (const target of targets) prepared.push(await prepareOutput(target, rows, spec));
+  } catch (error) {
+    await Promise.all(prepared.map((p) => p.abort()));
+    throw error;
+  }
+  for (const output of prepared) await output.commit();
+}
+
+export function prepareOutput(target: string, rows: readonly SummaryRow[], spec: RunSpec): Promise<PreparedOutput> {
+  const columns = summaryColumns(spec.byPod);
+  if (target.endsWith('.csv'))
+    return prepareFile(target, async (temporary) => writeFile(temporary, toCsv(rows, columns)));
+  if (target.endsWith('.parquet')) {
+    return prepareFile(target, async (temporary) => {
+      const { files, cleanup } = await writeParquetFiles(rows, columns, () => 'all');
+      try {
+        await rename(files.get('all')!, temporary).catch(async () => {
+          await writeFile(temporary, createReadStream(files.get('all')!));
+        });
+      } finally {
+        await cleanup();
+      }
+    });
+  }
+  return prepareHiveFolder(target, rows, spec, columns);
+}
+
+async function prepareFile(target: string, write: (temporary: string) => Promise<void>): Promise<PreparedOutput> {
+  const path = resolve(target);
+  await mkdir(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  try {
+    await write(temporary);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+  return {
+    target: path,
+    commit: () => rename(temporary, path),
+    abort: () => rm(temporary, { force: true }),
+  };
+}
+
+/**
+ * One Parquet object per day under `source=/year=/month=/day=/`. Commit puts the new objects
+ * first, then removes the day's older ones, so a day is never empty; days of the window that
+ * now have no rows are cleared.
+ */
+async function prepareHiveFolder(
+  target: string,
+  rows: readonly SummaryRow[],
+  spec: RunSpec,
+  columns: ReturnType<typeof summaryColumns>,
+): Promise<PreparedOutput> {
+  const store = openStore(target);
+  const { files, cleanup } = await writeParquetFiles(rows, columns, (row) => row.usage_start);
+  const name = `summary-${Date.now().toString(36)}-${process.pid}.parquet`;
+  const dayPrefix = (day: string) =>
+    `source=${spec.source}/year=${day.slice(0, 4)}/month=${day.slice(5, 7)}/day=${day.slice(8, 10)}/`;
+  return {
+    target: store.root,
+    async commit() {
+      try {
+        for (const [day, file] of files) await store.put(dayPrefix(day) + name, createReadStream(file));
+        for (const day of windowDays(spec)) {
+          for await (const object of store.list(dayPrefix(day))) {
+            if (!object.key.endsWith(`/${name}`)) await store.delete(object.key);
+          }
+        }
+      } finally {
+        await cleanup();
+        await store.close();
+      }
+    },
+    async abort() {
+      await cleanup();
+      await store.close();
+    },
+  };
+}
+
+function windowDays(spec: RunSpec): string[] {
+  const days: string[] = [];
+  for (
+    let t = Date.parse(`${spec.startDate}T00:00:00Z`);
+    t <= Date.parse(`${spec.endDate}T00:00:00Z`);
+    t += 86_400_000
+  ) {
+    days.push(new Date(t).toISOString().slice(0, 10));
+  }
+  return days;
+}

@@ -1,0 +1,156 @@
+/**
+ * The fleet's promise on the engine: a dataset cut into row ranges, each range run through the
+ * kernel, the partials merged in any order, gives the same rows as one pass over everything.
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { finalize, mergePartials, runSpec, type RunSpec } from '@ocpsum/core';
+import { discoverDataset, inspectFile, openEngine, runKernel, type Engine, type FileSchema, type RowRange } from '@ocpsum/kernel';
+import { LocalStore } from '@ocpsum/storage';
+import {
+  makeDataset,
+  namespaceLabelsRow,
+  nodeLabelsRow,
+  podRow,
+  removeDataset,
+  storageRow,
+  writeNamespaceLabels,
+  writeNodeLabels,
+  writePodUsage,
+  writeStorageUsage,
+} from '../helpers/parquet.js';
+import { expectSameRows } from '../helpers/rows.js';
+
+let engine: Engine;
+beforeAll(async () => {
+  engine = await openEngine(2);
+});
+afterAll(() => engine.close());
+
+const hour = fc.integer({ min: 0, max: 47 }).map((h) => `2024-02-${String(1 + Math.floor(h / 24)).padStart(2, '0')} ${String(h % 24).padStart(2, '0')}:00:00`);
+/** Few distinct hours, so the latest-label rule meets ties across chunks. */
+const labelHour = fc.constantFrom(0, 5, 23, 24, 47).map((h) => `2024-02-${String(1 + Math.floor(h / 24)).padStart(2, '0')} ${String(h % 24).padStart(2, '0')}:00:00`);
+const value = fc.option(fc.integer({ min: 0, max: 100_000 }), { nil: null, freq: 6 });
+const labels = fc.constantFrom('{"app":"web","env":"prod"}', 'label_app:db|label_tier:x', '{"tier":"y"}', '', null, '{}');
+const ns = fc.constantFrom('a', 'openshift-c');
+const pod = fc.constantFrom('p1', 'p2', 'p3', 'p4');
+
+const podUsage = fc.record({
+  interval_start: hour,
+  namespace: ns,
+  node: fc.constantFrom('n1', 'n2', '', null),
+  pod,
+  resource_id: fc.constantFrom('r1', 'r2'),
+  pod_labels: labels,
+  pod_usage_cpu_core_seconds: value,
+  pod_request_cpu_core_seconds: value,
+  pod_limit_cpu_core_seconds: value,
+  pod_usage_memory_byte_seconds: value,
+  pod_request_memory_byte_seconds: value,
+  pod_limit_memory_byte_seconds: value,
+  pod_effective_usage_cpu_core_seconds: value,
+  pod_effective_usage_memory_byte_seconds: value,
+  node_capacity_cpu_cores: value,
+  node_capacity_cpu_core_seconds: value,
+  node_capacity_memory_bytes: value,
+  node_capacity_memory_byte_seconds: value,
+});
+const storageUsage = fc.record({
+  interval_start: hour,
+  namespace: ns,
+  pod,
+  persistentvolumeclaim: fc.constantFrom('c1', 'c2', ''),
+  persistentvolume: fc.constantFrom('v1', 'v2'),
+  persistentvolume_labels: labels,
+  persistentvolumeclaim_labels: labels,
+  persistentvolumeclaim_capacity_bytes: value,
+  persistentvolumeclaim_capacity_byte_seconds: value,
+  volume_request_storage_byte_seconds: value,
+  persistentvolumeclaim_usage_byte_seconds: value,
+});
+const nodeLabels = fc.record({ interval_start: labelHour, node: fc.constantFrom('n1', 'n2', 'n3'), node_labels: labels });
+const namespaceLabels = fc.record({ interval_start: labelHour, namespace: ns, namespace_labels: labels });
+
+const dataset = fc.record({
+  pods: fc.array(podUsage, { minLength: 1, maxLength: 120 }),
+  storage: fc.array(storageUsage, { maxLength: 30 }),
+  nodeLabels: fc.array(nodeLabels, { maxLength: 30 }),
+  namespaceLabels: fc.array(namespaceLabels, { maxLength: 20 }),
+  byPod: fc.boolean(),
+  /** Cut points, taken modulo a file's row count so they fit any file. */
+  cuts: fc.array(fc.integer({ min: 0, max: 9973 }), { minLength: 1, maxLength: 8 }),
+  chunks: fc.integer({ min: 1, max: 5 }),
+  order: fc.array(fc.nat(), { minLength: 40, maxLength: 40 }),
+});
+
+function spec(byPod: boolean): RunSpec {
+  return runSpec({
+    org: 'org1234567',
+    source: '6f1c4a2e-1b2c-4d3e-8f90-0123456789ab',
+    year: 2024,
+    month: 2,
+    byPod,
+    reference: {
+      enabledKeys: ['app', 'env', 'tier'],
+      costCategories: [{ id: 3, pattern: 'openshift-%' }],
+      nodeRoles: [
+        { node: 'n1', resourceId: 'r1', role: 'worker' },
+        { node: 'n2', resourceId: 'r2', role: 'master' },
+      ],
+    },
+  });
+}
+
+/** Cuts a file into row ranges at the given points. */
+function cut(file: FileSchema, cuts: number[]): RowRange[] {
+  const points = [...new Set([0, ...cuts.map((c) => c % (file.rows + 1)), file.rows])].sort((a, b) => a - b);
+  return points.slice(1).map((end, i) => ({ file, start: points[i], end }));
+}
+
+/** A deterministic shuffle driven by generated numbers. */
+function shuffle<T>(items: T[], order: number[]): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = order[i % order.length] % (i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+test('kernel per row range + merge in any order equals one pass', async () => {
+  await fc.assert(
+    fc.asyncProperty(dataset, async (data) => {
+      const ds = await makeDataset({ year: 2024, month: 2 });
+      try {
+        await writePodUsage(ds, data.pods.map((r) => podRow(r)));
+        if (data.storage.length) await writeStorageUsage(ds, data.storage.map((r) => storageRow(r)));
+        if (data.nodeLabels.length) await writeNodeLabels(ds, data.nodeLabels.map((r) => nodeLabelsRow(r)));
+        if (data.namespaceLabels.length) await writeNamespaceLabels(ds, data.namespaceLabels.map((r) => namespaceLabelsRow(r)));
+
+        const store = new LocalStore(ds.root);
+        const run = spec(data.byPod);
+        const found = await discoverDataset(store, run);
+        const files: FileSchema[] = [];
+        for (const [type, objects] of Object.entries(found.files)) {
+          for (const o of objects) files.push(await inspectFile(engine.db, await store.localFile(o.key), o.key, type as FileSchema['type']));
+        }
+        const storageFiles = files.filter((f) => f.type === 'openshift_storage_usage_line_items');
+
+        const whole = files.map((file) => ({ file, start: 0, end: file.rows }));
+        const onePass = finalize(await runKernel(engine.db, { ranges: whole, storageFiles }, run), run);
+
+        const ranges = shuffle(files.flatMap((f) => cut(f, data.cuts)), data.order);
+        const chunks = Array.from({ length: data.chunks }, (_, c) => ranges.filter((_, i) => i % data.chunks === c));
+        const partials = [];
+        for (const chunk of chunks) partials.push(await runKernel(engine.db, { ranges: chunk, storageFiles }, run));
+        const merged = finalize(mergePartials(shuffle(partials, data.order.slice(3))), run);
+
+        expect(merged.counts).toEqual(onePass.counts);
+        expectSameRows(merged.rows, onePass.rows);
+      } finally {
+        await removeDataset(ds);
+      }
+    }),
+    { numRuns: 25, seed: Number(process.env.PROPERTY_SEED ?? 20251001), interruptAfterTimeLimit: 90_000, markInterruptAsFailure: true },
+  );
+}, 180_000);

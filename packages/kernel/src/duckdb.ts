@@ -1,7 +1,10 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 
 export interface Engine {
+  /** A connection for one-at-a-time work. */
   db: DuckDBConnection;
+  /** Another connection to the same database, for concurrent jobs. */
+  connect(): Promise<DuckDBConnection>;
   close(): void;
 }
 
@@ -15,6 +18,7 @@ export async function openEngine(threads: number): Promise<Engine> {
   const db = await instance.connect();
   return {
     db,
+    connect: () => instance.connect(),
     close() {
       db.closeSync();
       instance.closeSync();

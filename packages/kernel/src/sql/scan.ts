@@ -8,22 +8,17 @@ export interface RowRange {
   end: number;
 }
 
-// strptime with %z yields a TIMESTAMPTZ whose cast to TIMESTAMP is the UTC wall clock.
-const STRING_FORMATS = [
-  "'%Y-%m-%d %H:%M:%S %z UTC'",
-  "'%Y-%m-%d %H:%M:%S %z'",
-  "'%Y-%m-%d %H:%M:%S%z'",
-  "'%Y-%m-%dT%H:%M:%S%z'",
-];
+// strptime with %z yields a TIMESTAMPTZ; timezone('UTC', …) takes its UTC wall clock whatever the process zone.
+const STRING_FORMATS = ["'%Y-%m-%d %H:%M:%S %z UTC'", "'%Y-%m-%d %H:%M:%S %z'", "'%Y-%m-%d %H:%M:%S%z'", "'%Y-%m-%dT%H:%M:%S%z'"];
 
 function intervalExpression(file: FileSchema): string {
   switch (file.interval) {
     case 'timestamp':
       return 'CAST(interval_start AS TIMESTAMP)';
     case 'timestamptz':
-      return 'CAST(interval_start AS TIMESTAMP)';
+      return "timezone('UTC', interval_start)";
     case 'string':
-      return `coalesce(CAST(try_strptime(interval_start, [${STRING_FORMATS.join(', ')}]) AS TIMESTAMP), CAST(interval_start AS TIMESTAMP))`;
+      return `coalesce(timezone('UTC', try_strptime(interval_start, [${STRING_FORMATS.join(', ')}])), CAST(interval_start AS TIMESTAMP))`;
   }
 }
 

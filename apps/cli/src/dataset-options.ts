@@ -17,7 +17,7 @@ export function integer(name: string, min: number, max: number) {
 /** The flags that name a dataset and shape its summary, shared by `run` and (later) `enqueue`. */
 export function addDatasetOptions(command: Command): Command {
   return command
-    .requiredOption('--root <dir>', 'dataset root: a local folder holding data/{org}/OCP/…')
+    .requiredOption('--root <dir>', 'dataset root: a local folder or s3://bucket/prefix holding data/{org}/OCP/…')
     .addOption(new Option('--org <org>', 'organization id').default(DEFAULT_ORG))
     .addOption(new Option('--source <uuid>', 'source (cluster) uuid').default(DEFAULT_SOURCE))
     .requiredOption('--year <yyyy>', 'year of the month to summarize', integer('--year', 1970, 9999))

@@ -3,11 +3,21 @@ import { Command } from 'commander';
 import { demoCommand } from './commands/demo.js';
 import { generateCommand } from './commands/generate.js';
 import { runCommand } from './commands/run.js';
+import { enqueueCommand } from './commands/enqueue.js';
+import { statusCommand } from './commands/status.js';
+import { cancelCommand } from './commands/cancel.js';
+import { workerCommand } from './commands/worker.js';
+import { coordinatorCommand } from './commands/coordinator.js';
 
 const program = new Command('ocpsum')
   .description('OpenShift usage reports → cost-management daily summaries')
   .showHelpAfterError()
   .addCommand(runCommand())
+  .addCommand(enqueueCommand())
+  .addCommand(statusCommand())
+  .addCommand(cancelCommand())
+  .addCommand(workerCommand())
+  .addCommand(coordinatorCommand())
   .addCommand(generateCommand())
   .addCommand(demoCommand());
 

@@ -1,23 +1,71 @@
 import { Command, Option } from 'commander';
-import { summarize, type SummaryResult } from '@ocpsum/kernel';
+import type { RunSpec } from '@ocpsum/core';
+import { FleetWorker, readRowGroups, Reducer } from '@ocpsum/fleet';
+import { discoverDataset, summarize, type SummaryResult } from '@ocpsum/kernel';
 import { writeOutputs } from '@ocpsum/sinks';
 import { openStore } from '@ocpsum/storage';
 import { addDatasetOptions, integer, specFromFlags, type DatasetFlags } from '../dataset-options.js';
+import { addFleetOptions, addPlanOptions, type FleetFlags, type PlanFlags } from '../fleet-options.js';
 import { count, seconds } from '../format.js';
+import { connectRedis } from '../redis.js';
+import { describeRecord } from '../report.js';
+import { enqueueAndMaybeWait } from './enqueue.js';
+
+type RunFlags = DatasetFlags & FleetFlags & PlanFlags & { out: string[]; threads: number; mode: 'memory' | 'fleet' | 'auto' };
 
 export function runCommand(): Command {
-  return addDatasetOptions(new Command('run').description('summarize one source × month and write the daily summary'))
-    .addOption(new Option('--mode <mode>', 'where the work runs').choices(['memory']).default('memory'))
-    .requiredOption('--out <target...>', 'FILE.csv, FILE.parquet, or a folder for Parquet by day (repeatable)')
+  return addPlanOptions(addFleetOptions(addDatasetOptions(new Command('run').description('summarize one source × month and write the daily summary'))))
+    .addOption(
+      new Option('--mode <mode>', 'memory: in this process; fleet: a whole fleet in this process (needs Redis); auto: by --threshold')
+        .choices(['memory', 'fleet', 'auto'])
+        .default('memory'),
+    )
+    .requiredOption('--out <target...>', 'FILE.csv, FILE.parquet, a folder or s3://… for Parquet by day (repeatable)')
     .option('--threads <n>', 'DuckDB threads', integer('--threads', 1, 256), 4)
-    .action(async (flags: DatasetFlags & { out: string[]; threads: number }) => {
+    .action(async (flags: RunFlags) => {
       const started = performance.now();
       const spec = await specFromFlags(flags);
-      const store = openStore(flags.root);
-      const result = await summarize({ store, spec, threads: flags.threads });
-      await writeOutputs(flags.out, result.rows, spec);
-      console.log(describeRun(result, performance.now() - started, flags.out));
+      const mode = flags.mode === 'auto' ? ((await podRows(flags.root, spec)) < flags.threshold ? 'memory' : 'fleet') : flags.mode;
+      if (mode === 'memory') {
+        const store = openStore(flags.root);
+        try {
+          const result = await summarize({ store, spec, threads: flags.threads });
+          await writeOutputs(flags.out, result.rows, spec);
+          console.log(describeRun(result, performance.now() - started, flags.out));
+        } finally {
+          await store.close();
+        }
+        return;
+      }
+      const record = await runFleetInProcess(flags, spec);
+      console.log(describeRecord(record));
+      if (record.status !== 'done') throw new Error(`run ${record.runId} ${record.status}: ${record.error ?? ''}`);
     });
+}
+
+/** A reducer and a worker in this process, the run enqueued and followed to its end. */
+async function runFleetInProcess(flags: RunFlags, spec: RunSpec) {
+  (await connectRedis(flags.redis)).disconnect();
+  const reducer = await Reducer.start({ redisUrl: flags.redis, prefix: flags.prefix });
+  const worker = await FleetWorker.start({ redisUrl: flags.redis, prefix: flags.prefix, threads: flags.threads, concurrency: 1, partialTtl: 3600 });
+  try {
+    return (await enqueueAndMaybeWait(flags, spec, true))!;
+  } finally {
+    await worker.close();
+    await reducer.close();
+  }
+}
+
+async function podRows(root: string, spec: RunSpec): Promise<number> {
+  const store = openStore(root);
+  try {
+    const dataset = await discoverDataset(store, spec);
+    let rows = 0;
+    for (const object of dataset.files.openshift_pod_usage_line_items) rows += (await readRowGroups(store, object)).reduce((a, b) => a + b, 0);
+    return rows;
+  } finally {
+    await store.close();
+  }
 }
 
 export function describeRun(result: SummaryResult, elapsedMs: number, outputs: string[]): string {

@@ -1,0 +1,66 @@
+import { Command } from 'commander';
+import { SingleBar } from 'cli-progress';
+import type { RunSpec } from '@ocpsum/core';
+import { Coordinator, RunRecords, waitForRun, type EnqueueResult, type RunRecord } from '@ocpsum/fleet';
+import { addDatasetOptions, specFromFlags, type DatasetFlags } from '../dataset-options.js';
+import { addFleetOptions, addPlanOptions, type FleetFlags, type PlanFlags } from '../fleet-options.js';
+import { connectRedis } from '../redis.js';
+import { describeRecord } from '../report.js';
+
+type EnqueueFlags = DatasetFlags & FleetFlags & PlanFlags & { out: string[]; wait: boolean };
+
+export function enqueueCommand(): Command {
+  return addPlanOptions(addFleetOptions(addDatasetOptions(new Command('enqueue').description('put a run on the fleet\'s queues; prints its id'))))
+    .requiredOption('--out <target...>', 'FILE.csv, FILE.parquet, a folder or s3://… for Parquet by day (repeatable)')
+    .option('--wait', 'show progress until the run ends, then its report', false)
+    .action(async (flags: EnqueueFlags) => {
+      const spec = await specFromFlags(flags);
+      const record = await enqueueAndMaybeWait(flags, spec, flags.wait);
+      if (record) {
+        console.log(describeRecord(record));
+        if (record.status !== 'done') process.exitCode = 1;
+      }
+    });
+}
+
+/** Enqueues a run; with `wait`, follows it to the end with a progress bar. */
+export async function enqueueAndMaybeWait(flags: Omit<EnqueueFlags, 'wait'>, spec: RunSpec, wait: boolean): Promise<RunRecord | undefined> {
+  const redis = await connectRedis(flags.redis);
+  const coordinator = new Coordinator(redis, flags.prefix);
+  try {
+    const result: EnqueueResult = await coordinator.enqueue({
+      root: flags.root,
+      spec,
+      outputs: flags.out,
+      threshold: flags.threshold,
+      chunkRows: flags.chunkRows,
+      deadlineMs: flags.deadline * 1000,
+      attempts: flags.attempts,
+    });
+    console.log(result.runId);
+    console.error(
+      result.created
+        ? `enqueued ${result.podRows} pod usage rows as ${result.mode === 'whole' ? 'one whole-dataset job' : `${result.chunks} chunks`}`
+        : 'this run is already active; following it',
+    );
+    if (!wait) return undefined;
+    return await followRun(new RunRecords(redis, flags.prefix), result.runId);
+  } finally {
+    await coordinator.close();
+    redis.disconnect();
+  }
+}
+
+export async function followRun(records: RunRecords, runId: string): Promise<RunRecord> {
+  if (!process.stderr.isTTY) return waitForRun(records, runId);
+  const bar = new SingleBar({ format: 'run [{bar}] {value}/{total} chunks | {status}', stream: process.stderr });
+  bar.start(1, 0, { status: 'queued' });
+  try {
+    return await waitForRun(records, runId, (r) => {
+      bar.setTotal(r.chunks);
+      bar.update(r.chunksDone, { status: r.status });
+    });
+  } finally {
+    bar.stop();
+  }
+}

@@ -1,0 +1,131 @@
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { finalize } from '@ocpsum/core';
+import { encodePartial } from '@ocpsum/codec';
+import { openEngine, runKernel, type Engine } from '@ocpsum/kernel';
+import { writeOutputs } from '@ocpsum/sinks';
+import { loadChunk } from './chunk-input.js';
+import { QUEUES, partialKey, queuePrefix } from './names.js';
+import { chunkJobSchema, parsePayload, wholeJobSchema, type ChunkJob, type WholeJob } from './payloads.js';
+import { PROCESS_ID, peakRssBytes } from './process-id.js';
+import { RunRecords, type ChunkReport } from './run-records.js';
+import { StoreCache } from './store-cache.js';
+import { STALL } from './stall.js';
+
+export interface FleetWorkerOptions {
+  redisUrl: string;
+  prefix: string;
+  /** DuckDB threads of this process. */
+  threads: number;
+  /** Jobs processed at once. */
+  concurrency: number;
+  /** Seconds a partial aggregate stays in Redis. */
+  partialTtl: number;
+}
+
+/**
+ * A stateless worker process: runs the kernel over `chunks` jobs (partial → Redis) and over
+ * `whole` jobs (kernel + finalize + sinks in memory).
+ */
+export class FleetWorker {
+  private readonly redis: Redis;
+  private readonly records: RunRecords;
+  private readonly stores = new StoreCache();
+  private readonly workers: Worker[] = [];
+
+  private constructor(
+    private readonly options: FleetWorkerOptions,
+    private readonly engine: Engine,
+  ) {
+    this.redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+    this.records = new RunRecords(this.redis, options.prefix);
+    const common = { connection: this.redis, prefix: queuePrefix(options.prefix), concurrency: options.concurrency, ...STALL };
+    this.workers.push(new Worker(QUEUES.chunks, (job) => this.chunk(job), common));
+    this.workers.push(new Worker(QUEUES.whole, (job) => this.whole(job), common));
+    for (const w of this.workers) w.on('failed', (job, error) => void this.onFailed(job, error));
+  }
+
+  static async start(options: FleetWorkerOptions): Promise<FleetWorker> {
+    const worker = new FleetWorker(options, await openEngine(options.threads));
+    await Promise.all(worker.workers.map((w) => w.waitUntilReady()));
+    return worker;
+  }
+
+  private async chunk(job: Job): Promise<ChunkReport> {
+    const data = parsePayload(chunkJobSchema, job.data, `chunk job ${job.id}`);
+    await this.refuseFinished(data);
+    await this.records.setStatus(data.runId, 'running');
+    const { partial, fetchMs, kernelMs } = await this.kernel(data);
+    const bytes = encodePartial(partial);
+    await this.redis.set(partialKey(this.options.prefix, data.runId, data.chunk), Buffer.from(bytes), 'EX', this.options.partialTtl);
+    await this.records.chunkDone(data.runId);
+    return {
+      chunk: data.chunk,
+      worker: PROCESS_ID,
+      rows: partial.rowsIn.pod + partial.rowsIn.storage + partial.rowsIn.nodeLabels + partial.rowsIn.namespaceLabels,
+      fetchMs,
+      kernelMs,
+      partialBytes: bytes.length,
+      peakRssBytes: peakRssBytes(),
+    };
+  }
+
+  private async whole(job: Job): Promise<void> {
+    const data = parsePayload(wholeJobSchema, job.data, `whole job ${job.id}`);
+    await this.refuseFinished(data);
+    await this.records.setStatus(data.runId, 'running');
+    const { partial, fetchMs, kernelMs } = await this.kernel(data);
+    const started = performance.now();
+    const { rows, counts } = finalize(partial, data.spec);
+    const finalizeMs = performance.now() - started;
+    await writeOutputs(data.outputs, rows, data.spec);
+    await this.records.chunkDone(data.runId);
+    await this.records.finish(data.runId, {
+      status: 'done',
+      report: {
+        rowsIn: { ...partial.rowsIn },
+        rowsOut: { ...counts },
+        chunks: [],
+        phases: { fetch: fetchMs, kernel: kernelMs, finalize: finalizeMs, sink: performance.now() - started - finalizeMs },
+        peakRss: { [PROCESS_ID]: peakRssBytes() },
+        outputs: data.outputs,
+      },
+    });
+  }
+
+  private async kernel(data: ChunkJob | WholeJob) {
+    const store = this.stores.get(data.root);
+    const db = await this.engine.connect();
+    try {
+      const fetchStarted = performance.now();
+      const chunk = await loadChunk(db, store, data.ranges, data.storageKeys);
+      const kernelStarted = performance.now();
+      const partial = await runKernel(db, chunk, data.spec);
+      return { partial, fetchMs: kernelStarted - fetchStarted, kernelMs: performance.now() - kernelStarted };
+    } finally {
+      db.closeSync();
+    }
+  }
+
+  /** A cancelled or failed run's remaining jobs end at once instead of working for nothing. */
+  private async refuseFinished(data: { runId: string }): Promise<void> {
+    const record = await this.records.get(data.runId);
+    if (record && (record.status === 'cancelled' || record.status === 'failed')) {
+      throw new UnrecoverableError(`run ${data.runId} is ${record.status}`);
+    }
+  }
+
+  /** The last failed attempt of a job fails its run, with the reason. */
+  private async onFailed(job: Job | undefined, error: Error): Promise<void> {
+    if (!job || job.attemptsMade < (job.opts.attempts ?? 1) && !(error instanceof UnrecoverableError)) return;
+    const runId = (job.data as { runId?: string }).runId;
+    if (runId) await this.records.finish(runId, { status: 'failed', error: `${job.name}: ${error.message}` }).catch(() => {});
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()));
+    await this.stores.close();
+    this.engine.close();
+    this.redis.disconnect();
+  }
+}

@@ -1,0 +1,11 @@
+export { Coordinator, type EnqueueRequest, type EnqueueResult } from './coordinator.js';
+export { FleetWorker, type FleetWorkerOptions } from './fleet-worker.js';
+export { readRowGroups } from './footer.js';
+export { QUEUES, partialKey, queuePrefix, runKey } from './names.js';
+export { chunkJobSchema, reduceJobSchema, wholeJobSchema } from './payloads.js';
+export { planChunks, type PlannedFile } from './plan.js';
+export { Reducer, type ReducerOptions } from './reducer.js';
+export { runIdOf } from './run-id.js';
+export { ACTIVE, RunRecords, type ChunkReport, type RunRecord, type RunReport, type RunStatus } from './run-records.js';
+export { STALL } from './stall.js';
+export { waitForRun } from './wait.js';

@@ -1,0 +1,128 @@
+import { Job, Queue, QueueEvents, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { finalize, mergeInto, emptyPartial } from '@ocpsum/core';
+import { decodePartial } from '@ocpsum/codec';
+import { writeOutputs } from '@ocpsum/sinks';
+import { QUEUES, partialKey, queuePrefix } from './names.js';
+import { parsePayload, reduceJobSchema } from './payloads.js';
+import { PROCESS_ID, peakRssBytes } from './process-id.js';
+import { RunRecords, type ChunkReport } from './run-records.js';
+import { STALL } from './stall.js';
+
+export interface ReducerOptions {
+  redisUrl: string;
+  prefix: string;
+}
+
+/**
+ * Runs when every chunk of a run is done: merges the partials, finalizes, writes the sinks and the
+ * run report, and removes the partials. Also watches for failed jobs of any queue, so a run whose
+ * chunk died for good is marked failed even when no worker lived to say so.
+ */
+export class Reducer {
+  private readonly redis: Redis;
+  private readonly records: RunRecords;
+  private readonly worker: Worker;
+  private readonly events: QueueEvents[];
+  private readonly queues: Map<string, Queue>;
+  private readonly watchdog: NodeJS.Timeout;
+
+  private constructor(private readonly options: ReducerOptions) {
+    this.redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+    this.records = new RunRecords(this.redis, options.prefix);
+    const prefix = queuePrefix(options.prefix);
+    this.worker = new Worker(QUEUES.reduce, (job) => this.reduce(job), { connection: this.redis, prefix, ...STALL });
+    this.worker.on('failed', (job, error) => {
+      if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) void this.fail(job.data, `${job.name}: ${error.message}`);
+    });
+    this.queues = new Map(Object.values(QUEUES).map((name) => [name, new Queue(name, { connection: this.redis, prefix })]));
+    this.watchdog = setInterval(() => void this.failOverdueRuns(), 2_000);
+    this.events = Object.values(QUEUES).map((name) => {
+      const events = new QueueEvents(name, { connection: this.redis.duplicate(), prefix });
+      events.on('failed', ({ jobId, failedReason }) => void this.jobFailed(name, jobId, failedReason));
+      return events;
+    });
+  }
+
+  static async start(options: ReducerOptions): Promise<Reducer> {
+    const reducer = new Reducer(options);
+    await Promise.all([reducer.worker.waitUntilReady(), ...reducer.events.map((e) => e.waitUntilReady())]);
+    return reducer;
+  }
+
+  private async reduce(job: Job): Promise<void> {
+    const data = parsePayload(reduceJobSchema, job.data, `reduce job ${job.id}`);
+    await this.records.setStatus(data.runId, 'reducing');
+    const started = performance.now();
+    const chunks = Object.values(await job.getChildrenValues()) as ChunkReport[];
+
+    const merged = emptyPartial();
+    for (let chunk = 0; chunk < data.chunks; chunk++) {
+      const bytes = await this.redis.getBuffer(partialKey(this.options.prefix, data.runId, chunk));
+      if (!bytes) {
+        // Only a Redis that lost data (restart without persistence, eviction, TTL) gets here.
+        throw new Error(`partial aggregate of chunk ${chunk} is missing from Redis (lost in a restart or expired); run ${data.runId} cannot be completed correctly`);
+      }
+      mergeInto(merged, decodePartial(bytes));
+    }
+    const mergeMs = performance.now() - started;
+    const { rows, counts } = finalize(merged, data.spec);
+    const finalizeMs = performance.now() - started - mergeMs;
+    await writeOutputs(data.outputs, rows, data.spec);
+    const sinkMs = performance.now() - started - mergeMs - finalizeMs;
+
+    const peakRss: Record<string, number> = {};
+    for (const c of chunks) peakRss[c.worker] = Math.max(peakRss[c.worker] ?? 0, c.peakRssBytes);
+    peakRss[PROCESS_ID] = peakRssBytes();
+    await this.records.finish(data.runId, {
+      status: 'done',
+      report: {
+        rowsIn: { ...merged.rowsIn },
+        rowsOut: { ...counts },
+        chunks: chunks.sort((a, b) => a.chunk - b.chunk),
+        phases: {
+          fetch: sum(chunks.map((c) => c.fetchMs)),
+          kernel: sum(chunks.map((c) => c.kernelMs)),
+          merge: mergeMs,
+          finalize: finalizeMs,
+          sink: sinkMs,
+        },
+        peakRss,
+        outputs: data.outputs,
+      },
+    });
+    await this.redis.del(...Array.from({ length: data.chunks }, (_, c) => partialKey(this.options.prefix, data.runId, c)));
+  }
+
+  private async jobFailed(queue: string, jobId: string, reason: string): Promise<void> {
+    // Retries also emit `failed`; only a job left in the failed set (no attempts left) fails the run.
+    const job = await Job.fromId(this.queues.get(queue)!, jobId);
+    if (!job || !(await job.isFailed())) return;
+    await this.fail(job.data, `${job.name}: ${reason}`);
+  }
+
+  private async fail(data: unknown, error: string): Promise<void> {
+    const runId = (data as { runId?: string }).runId;
+    if (runId) await this.records.finish(runId, { status: 'failed', error }).catch(() => {});
+  }
+
+  /** A run never hangs: past its deadline it fails, saying how far it got. */
+  private async failOverdueRuns(): Promise<void> {
+    for (const record of await this.records.overdue(Date.now())) {
+      await this.records.finish(record.runId, {
+        status: 'failed',
+        error: `deadline passed with ${record.chunksDone}/${record.chunks} chunks done (status ${record.status}); are workers running?`,
+      });
+    }
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.watchdog);
+    await this.worker.close();
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    await Promise.all(this.events.map((e) => e.close()));
+    this.redis.disconnect();
+  }
+}
+
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);

@@ -1,0 +1,130 @@
+import type { Redis } from 'ioredis';
+import { queuePrefix, runKey } from './names.js';
+
+export type RunStatus = 'queued' | 'running' | 'reducing' | 'done' | 'failed' | 'cancelled';
+export const ACTIVE: readonly RunStatus[] = ['queued', 'running', 'reducing'];
+
+export interface RunRecord {
+  runId: string;
+  status: RunStatus;
+  mode: 'whole' | 'chunks';
+  /** How many times this run id has been started; part of its job ids. */
+  attempt: number;
+  chunks: number;
+  chunksDone: number;
+  source: string;
+  month: string;
+  createdAt: number;
+  deadline: number;
+  finishedAt?: number;
+  error?: string;
+  report?: RunReport;
+}
+
+export interface ChunkReport {
+  chunk: number;
+  worker: string;
+  rows: number;
+  kernelMs: number;
+  fetchMs: number;
+  partialBytes: number;
+  peakRssBytes: number;
+}
+
+export interface RunReport {
+  rowsIn: Record<string, number>;
+  rowsOut: Record<string, number>;
+  chunks: ChunkReport[];
+  /** Milliseconds per phase. */
+  phases: Record<string, number>;
+  /** Peak RSS per process (`host:pid`), bytes. */
+  peakRss: Record<string, number>;
+  outputs: string[];
+}
+
+// Starts a run unless one with this id is active: returns the new attempt number, or 0 when active.
+const START = `
+local status = redis.call('HGET', KEYS[1], 'status')
+if status == 'queued' or status == 'running' or status == 'reducing' then return 0 end
+local attempt = redis.call('HINCRBY', KEYS[1], 'attempt', 1)
+redis.call('HDEL', KEYS[1], 'error', 'report', 'finishedAt')
+redis.call('HSET', KEYS[1], 'status', 'queued', 'chunksDone', 0, unpack(ARGV))
+redis.call('PERSIST', KEYS[1])
+redis.call('SADD', KEYS[2], ARGV[2])
+return attempt
+`;
+
+// Moves a run to a final status only while it is still active, so the first verdict stands.
+const FINISH = `
+local status = redis.call('HGET', KEYS[1], 'status')
+if status ~= 'queued' and status ~= 'running' and status ~= 'reducing' then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+redis.call('EXPIRE', KEYS[1], 604800)
+redis.call('SREM', KEYS[2], ARGV[1])
+return 1
+`;
+
+/** Run records: a Redis hash per run, kept a week after the run ends. */
+export class RunRecords {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  async start(record: Omit<RunRecord, 'status' | 'attempt' | 'chunksDone'>): Promise<number> {
+    // runId first: the script adds ARGV[2] to the active set.
+    const { runId, ...rest } = record;
+    const fields = ['runId', runId, ...Object.entries(rest).flatMap(([k, v]) => [k, String(v)])];
+    return Number(await this.redis.eval(START, 2, runKey(this.prefix, runId), this.activeKey, ...fields));
+  }
+
+  async get(runId: string): Promise<RunRecord | null> {
+    const h = await this.redis.hgetall(runKey(this.prefix, runId));
+    if (!h.status) return null;
+    return {
+      runId,
+      status: h.status as RunStatus,
+      mode: h.mode as RunRecord['mode'],
+      attempt: Number(h.attempt),
+      chunks: Number(h.chunks),
+      chunksDone: Number(h.chunksDone),
+      source: h.source,
+      month: h.month,
+      createdAt: Number(h.createdAt),
+      deadline: Number(h.deadline),
+      finishedAt: h.finishedAt ? Number(h.finishedAt) : undefined,
+      error: h.error,
+      report: h.report ? (JSON.parse(h.report) as RunReport) : undefined,
+    };
+  }
+
+  async setStatus(runId: string, status: 'running' | 'reducing'): Promise<void> {
+    await this.redis.eval(
+      `if redis.call('HGET', KEYS[1], 'status') == 'queued' or ARGV[1] == 'reducing' then redis.call('HSET', KEYS[1], 'status', ARGV[1]) end`,
+      1,
+      runKey(this.prefix, runId),
+      status,
+    );
+  }
+
+  async chunkDone(runId: string): Promise<void> {
+    await this.redis.hincrby(runKey(this.prefix, runId), 'chunksDone', 1);
+  }
+
+  async finish(runId: string, outcome: { status: 'done'; report: RunReport } | { status: 'failed' | 'cancelled'; error: string }): Promise<boolean> {
+    const fields = ['status', outcome.status, 'finishedAt', String(Date.now())];
+    if (outcome.status === 'done') fields.push('report', JSON.stringify(outcome.report));
+    else fields.push('error', outcome.error);
+    return (await this.redis.eval(FINISH, 2, runKey(this.prefix, runId), this.activeKey, runId, ...fields)) === 1;
+  }
+
+  /** Active runs whose deadline has passed. */
+  async overdue(now: number): Promise<RunRecord[]> {
+    const records = await Promise.all((await this.redis.smembers(this.activeKey)).map((id) => this.get(id)));
+    return records.filter((r): r is RunRecord => !!r && ACTIVE.includes(r.status) && r.deadline < now);
+  }
+
+  private get activeKey(): string {
+    return `${queuePrefix(this.prefix)}:runs:active`;
+  }
+}

@@ -9,6 +9,9 @@ import { cancelCommand } from './commands/cancel.js';
 import { workerCommand } from './commands/worker.js';
 import { coordinatorCommand } from './commands/coordinator.js';
 
+// The pinned AWS SDK supports Node 20; its notice about future releases is noise on every command.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const program = new Command('ocpsum')
   .description('OpenShift usage reports → cost-management daily summaries')
   .showHelpAfterError()

@@ -1,8 +1,11 @@
-import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join, relative, sep } from 'node:path';
 import { Command, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { generateFromManifest, generateSynthetic, type GenerateResult } from '@ocpsum/generate';
+import { openStore } from '@ocpsum/storage';
 import { DEFAULT_ORG, DEFAULT_SOURCE, integer } from '../dataset-options.js';
 import { count, seconds } from '../format.js';
 
@@ -20,7 +23,7 @@ interface GenerateFlags {
 export function generateCommand(): Command {
   return new Command('generate')
     .description('write a dataset in the koku layout: synthetic rows, or a nise-style static manifest')
-    .requiredOption('--out <dir>', 'root folder to write data/{org}/OCP/… under')
+    .requiredOption('--out <root>', 'root to write data/{org}/OCP/… under: a folder or s3://bucket/prefix')
     .addOption(
       new Option('--rows <n>', 'pod usage rows to generate')
         .argParser(integer('--rows', 1, 1e10))
@@ -35,21 +38,23 @@ export function generateCommand(): Command {
     .action(async (flags: GenerateFlags) => {
       const started = performance.now();
       const id = { org: flags.org, source: flags.source, year: flags.year, month: flags.month };
+      if (!flags.manifest && flags.rows === undefined) throw new Error('say what to generate: --rows N or --manifest FILE');
+      const toS3 = flags.out.startsWith('s3://');
+      // An S3 root gets a local dataset first, then every file is uploaded.
+      const outDir = toS3 ? await mkdtemp(join(tmpdir(), 'ocpsum-generate-')) : flags.out;
       let result: GenerateResult;
-      if (flags.manifest) {
-        const manifest = await readFile(flags.manifest, 'utf8');
-        result = await generateFromManifest({
-          outDir: flags.out,
-          id,
-          manifest,
-          manifestName: basename(flags.manifest),
-        });
-      } else if (flags.rows !== undefined) {
-        result = await withProgress(flags.rows, (onProgress) =>
-          generateSynthetic({ outDir: flags.out, id, rows: flags.rows!, seed: flags.seed, onProgress }),
-        );
-      } else {
-        throw new Error('say what to generate: --rows N or --manifest FILE');
+      try {
+        if (flags.manifest) {
+          const manifest = await readFile(flags.manifest, 'utf8');
+          result = await generateFromManifest({ outDir, id, manifest, manifestName: basename(flags.manifest) });
+        } else {
+          result = await withProgress(flags.rows!, (onProgress) =>
+            generateSynthetic({ outDir, id, rows: flags.rows!, seed: flags.seed, onProgress }),
+          );
+        }
+        if (toS3) await upload(outDir, result.files, flags.out);
+      } finally {
+        if (toS3) await rm(outDir, { recursive: true, force: true });
       }
       const { rows } = result;
       console.log(
@@ -75,5 +80,17 @@ async function withProgress<T>(total: number, work: (onProgress: (done: number) 
     return await work((done) => bar.update(done));
   } finally {
     bar.stop();
+  }
+}
+
+async function upload(folder: string, files: string[], root: string): Promise<void> {
+  const store = openStore(root);
+  try {
+    for (const file of files) {
+      const local = file.startsWith(folder) ? file : join(folder, file);
+      await store.put(relative(folder, local).split(sep).join('/'), createReadStream(local));
+    }
+  } finally {
+    await store.close();
   }
 }

@@ -1,0 +1,103 @@
+/**
+ * The fleet end to end, with real processes and real servers: a private redis-server and s3rver,
+ * `ocpsum worker` and `ocpsum coordinator` as separate OS processes, runs enqueued with the CLI.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { RunRecords } from '@ocpsum/fleet';
+import { startRedis, startS3, type RedisServer, type S3Server } from '../harness/index.js';
+import type { Child } from '../harness/processes.js';
+import { ocpsum } from '../helpers/cli.js';
+import { expectSameCsv } from '../helpers/csv.js';
+import { startOcpsum, stopChild } from '../helpers/fleet.js';
+
+const SOURCE = '0d6d1a4e-5a3b-4f7e-9c1d-2e8f3a4b5c6d';
+const SMALL = '1e6d1a4e-5a3b-4f7e-9c1d-2e8f3a4b5c6d';
+const ROOT = 's3://ocpsum/reports';
+
+let redis: RedisServer;
+let s3: S3Server;
+let env: NodeJS.ProcessEnv;
+let work: string;
+const children: Child[] = [];
+
+const dataset = (source: string) => ['--root', ROOT, '--source', source, '--year', '2025', '--month', '10'];
+const fleet = (prefix: string) => ['--redis', redis.url, '--prefix', prefix];
+
+async function cli(args: string[]) {
+  const result = await ocpsum(args, { env, timeoutMs: 300_000 });
+  if (result.code !== 0) throw new Error(`ocpsum ${args.join(' ')} failed (${result.code}):\n${result.stderr}${result.stdout}`);
+  return result;
+}
+
+async function startWorkers(prefix: string, count: number): Promise<Child[]> {
+  const started = await Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      startOcpsum(`worker-${i}`, ['worker', ...fleet(prefix), '--threads', '2'], env, /worker \d+: /),
+    ),
+  );
+  children.push(...started);
+  return started;
+}
+
+async function record(prefix: string, runId: string) {
+  const client = new Redis(redis.url);
+  try {
+    return await new RunRecords(client, prefix).get(runId);
+  } finally {
+    client.disconnect();
+  }
+}
+
+beforeAll(async () => {
+  [redis, s3] = await Promise.all([startRedis(), startS3()]);
+  env = {
+    OCPSUM_S3_ENDPOINT: s3.endpoint,
+    AWS_ACCESS_KEY_ID: s3.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+    AWS_REGION: 'us-east-1',
+  };
+  work = await mkdtemp(join(tmpdir(), 'ocpsum-fleet-'));
+  await cli(['generate', '--out', ROOT, '--rows', '300000', '--source', SOURCE, '--seed', '7']);
+  await cli(['generate', '--out', ROOT, '--rows', '50000', '--source', SMALL, '--seed', '8']);
+  await cli(['run', '--mode', 'memory', ...dataset(SOURCE), '--out', join(work, 'memory.csv')]);
+  await cli(['run', '--mode', 'memory', ...dataset(SMALL), '--out', join(work, 'small-memory.csv')]);
+}, 600_000);
+
+afterAll(async () => {
+  await Promise.all(children.map((c) => stopChild(c)));
+  await Promise.all([redis?.stop(), s3?.stop()]);
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe('a 300K-row dataset on S3, 3 worker processes and a coordinator', () => {
+  test('the fleet writes the same rows as memory mode, with chunks done by all 3 workers', async () => {
+    const workers = await startWorkers('e2e', 3);
+    children.push(await startOcpsum('coordinator', ['coordinator', ...fleet('e2e')], env, /coordinator \d+: /));
+    const out = join(work, 'fleet.csv');
+    const { stdout } = await cli(['enqueue', ...dataset(SOURCE), ...fleet('e2e'), '--chunk-rows', '20000', '--out', out, '--wait']);
+    const runId = stdout.split('\n')[0].trim();
+    const rows = await expectSameCsv(out, join(work, 'memory.csv'));
+    expect(rows).toBeGreaterThan(1000);
+
+    const run = (await record('e2e', runId))!;
+    expect(run.status).toBe('done');
+    expect(run.mode).toBe('chunks');
+    expect(run.report!.chunks).toHaveLength(run.chunks);
+    const pids = new Set(run.report!.chunks.map((c) => c.worker.split(':')[1]));
+    expect(pids).toEqual(new Set(workers.map((w) => String(w.process.pid))));
+    expect(run.report!.rowsIn.pod).toBe(300_000);
+
+    const status = await cli(['status', runId, ...fleet('e2e')]);
+    expect(status.stdout).toMatch(new RegExp(`run ${runId}: done`));
+    expect(status.stdout).toMatch(/rows in: +300,000 pod/);
+
+    const client = new Redis(redis.url);
+    expect(await client.keys('{e2e}:run:*:partial:*'), 'partials removed after the run').toEqual([]);
+    client.disconnect();
+  });
+});

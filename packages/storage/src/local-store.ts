@@ -62,7 +62,8 @@ export class LocalStore implements ObjectStore {
     }
   }
 
-  get(key: string): Promise<Buffer> {
+  // async, so a bad key rejects the promise like every other method instead of throwing synchronously.
+  async get(key: string): Promise<Buffer> {
     return readFile(this.path(key));
   }
 

@@ -1,10 +1,10 @@
 import type { ObjectStore } from './interfaces.js';
 import { LocalStore } from './local-store.js';
+import type { S3StoreOptions } from './s3-config.js';
+import { S3Store } from './s3-store.js';
 
-/** Opens a root: a local folder path (S3 roots come with the fleet). */
-export function openStore(root: string): ObjectStore {
-  if (root.startsWith('s3://')) {
-    throw new Error(`S3 roots are not supported yet: ${root}`);
-  }
+/** Opens a root: `s3://bucket/prefix` (options and environment configure the client) or a local folder path. */
+export function openStore(root: string, options?: S3StoreOptions): ObjectStore {
+  if (root.startsWith('s3://')) return new S3Store(root, options);
   return new LocalStore(root);
 }

@@ -1,0 +1,208 @@
+/**
+ * The fleet under the faults a user meets: small datasets, duplicate enqueues, workers killed or
+ * stopped mid-run, and a chunk that cannot be read. Real processes, private redis-server and s3rver.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { Queue } from 'bullmq';
+import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
+import { RunRecords, queuePrefix } from '@ocpsum/fleet';
+import { openStore } from '@ocpsum/storage';
+import { startRedis, startS3, type RedisServer, type S3Server } from '../harness/index.js';
+import type { Child } from '../harness/processes.js';
+import { ocpsum } from '../helpers/cli.js';
+import { expectSameCsv } from '../helpers/csv.js';
+import { startOcpsum, stopChild } from '../helpers/fleet.js';
+import { podRow, writePodUsage, makeDataset, removeDataset, reportFile, writeParquet } from '../helpers/parquet.js';
+
+const BIG = '2a6d1a4e-5a3b-4f7e-9c1d-2e8f3a4b5c6d';
+const SMALL = '3b6d1a4e-5a3b-4f7e-9c1d-2e8f3a4b5c6d';
+const ROOT = 's3://ocpsum/faults';
+
+let redis: RedisServer;
+let s3: S3Server;
+let env: NodeJS.ProcessEnv;
+let work: string;
+let children: Child[] = [];
+let prefixCount = 0;
+
+const dataset = (source: string, root = ROOT) => ['--root', root, '--source', source, '--year', '2025', '--month', '10'];
+const fleet = (prefix: string) => ['--redis', redis.url, '--prefix', prefix];
+const freshPrefix = () => `faults${++prefixCount}`;
+
+async function cli(args: string[]) {
+  const result = await ocpsum(args, { env, timeoutMs: 300_000 });
+  if (result.code !== 0) throw new Error(`ocpsum ${args.join(' ')} failed (${result.code}):\n${result.stderr}${result.stdout}`);
+  return result;
+}
+
+async function startFleet(prefix: string, workers: number) {
+  const started = await Promise.all(
+    Array.from({ length: workers }, (_, i) =>
+      startOcpsum(`worker-${i}`, ['worker', ...fleet(prefix), '--threads', '2'], env, /worker \d+: /),
+    ),
+  );
+  const coordinator = await startOcpsum('coordinator', ['coordinator', ...fleet(prefix)], env, /coordinator \d+: /);
+  children.push(...started, coordinator);
+  return { workers: started, coordinator };
+}
+
+async function withRedis<T>(use: (client: Redis) => Promise<T>): Promise<T> {
+  const client = new Redis(redis.url);
+  try {
+    return await use(client);
+  } finally {
+    client.disconnect();
+  }
+}
+
+const record = (prefix: string, runId: string) => withRedis((c) => new RunRecords(c, prefix).get(runId));
+
+/** Resolves once some chunk job of the prefix is being processed. */
+async function someChunkActive(prefix: string): Promise<void> {
+  const client = new Redis(redis.url, { maxRetriesPerRequest: null });
+  const queue = new Queue('chunks', { connection: client, prefix: queuePrefix(prefix) });
+  try {
+    for (let i = 0; i < 600; i++) {
+      if ((await queue.getActiveCount()) > 0) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('no chunk became active');
+  } finally {
+    await queue.close();
+    client.disconnect();
+  }
+}
+
+beforeAll(async () => {
+  [redis, s3] = await Promise.all([startRedis(), startS3()]);
+  env = {
+    OCPSUM_S3_ENDPOINT: s3.endpoint,
+    AWS_ACCESS_KEY_ID: s3.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+    AWS_REGION: 'us-east-1',
+  };
+  work = await mkdtemp(join(tmpdir(), 'ocpsum-faults-'));
+  await cli(['generate', '--out', ROOT, '--rows', '200000', '--source', BIG, '--seed', '3']);
+  await cli(['generate', '--out', ROOT, '--rows', '50000', '--source', SMALL, '--seed', '4']);
+  await cli(['run', '--mode', 'memory', ...dataset(BIG), '--out', join(work, 'big-memory.csv')]);
+  await cli(['run', '--mode', 'memory', ...dataset(SMALL), '--out', join(work, 'small-memory.csv')]);
+}, 600_000);
+
+afterEach(async () => {
+  await Promise.all(children.map((c) => stopChild(c)));
+  children = [];
+});
+
+afterAll(async () => {
+  await Promise.all([redis?.stop(), s3?.stop()]);
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+test('a 50K-row dataset goes through the whole queue: one job, no partial written, same rows as memory mode', async () => {
+  const prefix = freshPrefix();
+  await startFleet(prefix, 1);
+  const monitor = new Redis(redis.url);
+  const partialWrites: string[] = [];
+  const watch = await monitor.monitor();
+  watch.on('monitor', (_time: string, args: string[]) => {
+    if (args.some((a) => String(a).includes(':partial:'))) partialWrites.push(args.join(' '));
+  });
+  const out = join(work, 'small-fleet.csv');
+  const { stdout } = await cli(['enqueue', ...dataset(SMALL), ...fleet(prefix), '--out', out, '--wait']);
+  watch.disconnect();
+  monitor.disconnect();
+
+  await expectSameCsv(out, join(work, 'small-memory.csv'));
+  const run = (await record(prefix, stdout.split('\n')[0].trim()))!;
+  expect(run.mode).toBe('whole');
+  expect(run.chunks).toBe(1);
+  expect(partialWrites).toEqual([]);
+  const counts = await withRedis(async (c) => {
+    const q = new Queue('whole', { connection: c, prefix: queuePrefix(prefix) });
+    const n = await q.getJobCountByTypes('completed', 'failed', 'active', 'wait');
+    await q.close();
+    return n;
+  });
+  expect(counts).toBe(1);
+});
+
+test('the same run enqueued twice while active is one run', async () => {
+  const prefix = freshPrefix(); // no workers: the first run stays queued
+  const out = join(work, 'twice.csv');
+  const [first, second] = await Promise.all([
+    cli(['enqueue', ...dataset(BIG), ...fleet(prefix), '--out', out]),
+    cli(['enqueue', ...dataset(BIG), ...fleet(prefix), '--out', out]),
+  ]);
+  const id = first.stdout.trim();
+  expect(second.stdout.trim()).toBe(id);
+  expect([first.stderr, second.stderr].filter((e) => /already active/.test(e))).toHaveLength(1);
+  const reduceJobs = await withRedis(async (c) => {
+    const q = new Queue('reduce', { connection: c, prefix: queuePrefix(prefix) });
+    const n = await q.getJobCountByTypes('waiting-children', 'wait', 'active', 'completed', 'failed');
+    await q.close();
+    return n;
+  });
+  expect(reduceJobs).toBe(1);
+  await cli(['cancel', id, ...fleet(prefix)]);
+  expect((await record(prefix, id))!.status).toBe('cancelled');
+});
+
+test('a worker killed with SIGKILL mid-chunk: the run completes with the clean output', async () => {
+  const prefix = freshPrefix();
+  const { workers } = await startFleet(prefix, 2);
+  const out = join(work, 'killed.csv');
+  const enqueue = cli(['enqueue', ...dataset(BIG), ...fleet(prefix), '--chunk-rows', '20000', '--out', out, '--wait']);
+  await someChunkActive(prefix);
+  workers[0].process.kill('SIGKILL');
+  const { stdout } = await enqueue;
+  await expectSameCsv(out, join(work, 'big-memory.csv'));
+  const run = (await record(prefix, stdout.split('\n')[0].trim()))!;
+  expect(run.status).toBe('done');
+  expect(run.report!.rowsIn.pod).toBe(200_000);
+});
+
+test('a worker stopped with SIGTERM mid-run exits 0 and the run completes', async () => {
+  const prefix = freshPrefix();
+  const { workers } = await startFleet(prefix, 2);
+  const out = join(work, 'terminated.csv');
+  const enqueue = cli(['enqueue', ...dataset(BIG), ...fleet(prefix), '--chunk-rows', '20000', '--out', out, '--wait']);
+  await someChunkActive(prefix);
+  const exit = new Promise<number | null>((resolve) => workers[0].process.once('exit', (code) => resolve(code)));
+  workers[0].process.kill('SIGTERM');
+  expect(await exit).toBe(0);
+  await enqueue;
+  await expectSameCsv(out, join(work, 'big-memory.csv'));
+});
+
+test('a chunk that cannot be read fails the run naming the object; nothing is written', async () => {
+  const prefix = freshPrefix();
+  await startFleet(prefix, 1);
+  const root = 's3://ocpsum/broken';
+  await cli(['generate', '--out', root, '--rows', '120000', '--source', BIG, '--seed', '5']);
+  // A valid Parquet footer (the coordinator plans it) over a column of the wrong type (the chunk fails).
+  const ds = await makeDataset({ year: 2025, month: 10, source: BIG });
+  const bad = reportFile(ds, 'openshift_pod_usage_line_items', { folder: 'day=15', file: 'part-9.parquet' });
+  await writeParquet(bad, { interval_start: 'TIMESTAMP', namespace: 'VARCHAR', node: 'INTEGER' }, [['2025-10-15 00:00:00', 'ns', 7]]);
+  const store = openStore(root, { endpoint: s3.endpoint, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey });
+  const key = `data/org1234567/OCP/source=${BIG}/year=2025/month=10/day=15/openshift_pod_usage_line_items/part-9.parquet`;
+  const { readFile } = await import('node:fs/promises');
+  await store.put(key, await readFile(bad));
+  await store.close();
+  await removeDataset(ds);
+
+  const out = join(work, 'broken.csv');
+  const result = await ocpsum(['enqueue', ...dataset(BIG, root), ...fleet(prefix), '--chunk-rows', '30000', '--attempts', '2', '--out', out, '--wait'], { env });
+  expect(result.code).not.toBe(0);
+  expect(result.stdout).toMatch(/failed/);
+  expect(result.stdout).toContain(key);
+  expect(existsSync(out)).toBe(false);
+  const runId = result.stdout.split('\n')[0].trim();
+  const status = await ocpsum(['status', runId, ...fleet(prefix)], { env });
+  expect(status.code).not.toBe(0);
+  expect(status.stdout).toMatch(new RegExp(`run ${runId}: failed`));
+  expect(status.stdout).toMatch(/missing required column|has type/);
+});

@@ -1,0 +1,4 @@
+export { freePort } from './free-port.js';
+export { startPostgres, type PostgresServer } from './postgres.js';
+export { startRedis, type RedisServer } from './redis.js';
+export { startS3, type S3Server } from './s3.js';

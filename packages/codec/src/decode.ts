@@ -1,10 +1,10 @@
-import { emptyPartial, type Partial, type RowCounts } from '@ocpsum/core';
+import { emptyPartial, type PartialAggregate, type RowCounts } from '@ocpsum/core';
 import { DataType, Precision, tableFromIPC, type Data, type Table, type Vector } from 'apache-arrow';
 import { PREFIX_BYTES, type SectionEntry } from './encode.js';
 import { CodecError } from './errors.js';
 import { MAGIC, SECTIONS, VERSION, type AnyRow, type Kind } from './sections.js';
 
-export function decodePartial(bytes: Uint8Array): Partial {
+export function decodePartial(bytes: Uint8Array): PartialAggregate {
   if (!(bytes instanceof Uint8Array)) throw new CodecError('not an ocpsum partial: expected a Uint8Array');
   const magic = new TextDecoder().decode(bytes.subarray(0, 4));
   if (!MAGIC.startsWith(magic) || (bytes.length >= 4 && magic !== MAGIC)) {

@@ -1,5 +1,5 @@
 /**
- * Wire layout of an encoded Partial (all integers little-endian):
+ * Wire layout of an encoded PartialAggregate (all integers little-endian):
  *
  *   offset 0   4 bytes  magic "OCPP"
  *   offset 4   uint32   format version (1)
@@ -13,7 +13,7 @@
  * header's byte lengths delimit them and its row counts let the reader detect a stream that
  * was cut at a message boundary (Arrow readers stop there silently).
  */
-import type { Partial } from '@ocpsum/core';
+import type { PartialAggregate } from '@ocpsum/core';
 import {
   Dictionary,
   Field,
@@ -43,7 +43,7 @@ export const PREFIX_BYTES = 12;
 
 const utf8 = new TextEncoder();
 
-export function encodePartial(p: Partial): Uint8Array {
+export function encodePartial(p: PartialAggregate): Uint8Array {
   const bodies: Uint8Array[] = [];
   const sections: SectionEntry[] = [];
   for (const s of SECTIONS) {

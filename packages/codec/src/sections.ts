@@ -6,7 +6,7 @@ import {
   addStorageGroup,
   type CapacityCell,
   type LatestLabels,
-  type Partial,
+  type PartialAggregate,
   type PodGroup,
   type PodNode,
   type StorageGroup,
@@ -33,11 +33,11 @@ type KindFor<T> = [T] extends [string]
 export type Columns<R> = { [K in keyof R]-?: KindFor<R[K]> };
 
 export interface Section<R> {
-  /** Name in the header; also the Partial property. */
+  /** Name in the header; also the PartialAggregate property. */
   name: SectionName;
   columns: Columns<R>;
   /** Re-adds a decoded record through core's add*, which recomputes its map key. */
-  add: (into: Partial, row: R) => void;
+  add: (into: PartialAggregate, row: R) => void;
 }
 
 export type SectionName = 'pods' | 'capacity' | 'podNodes' | 'storage' | 'nodeLabels' | 'namespaceLabels';

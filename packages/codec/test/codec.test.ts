@@ -8,7 +8,7 @@ import {
   mergePartials,
   type CapacityCell,
   type LatestLabels,
-  type Partial,
+  type PartialAggregate,
   type PodGroup,
   type PodNode,
   type StorageGroup,
@@ -17,7 +17,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { CodecError, decodePartial, encodePartial, MAGIC, VERSION } from '../src/index.js';
 
-const roundTrip = (p: Partial) => decodePartial(encodePartial(p));
+const roundTrip = (p: PartialAggregate) => decodePartial(encodePartial(p));
 
 function build(parts: {
   pods?: PodGroup[];
@@ -26,8 +26,8 @@ function build(parts: {
   storage?: StorageGroup[];
   nodeLabels?: LatestLabels[];
   namespaceLabels?: LatestLabels[];
-  rowsIn?: Partial['rowsIn'];
-}): Partial {
+  rowsIn?: PartialAggregate['rowsIn'];
+}): PartialAggregate {
   const p = emptyPartial();
   for (const g of parts.pods ?? []) addPodGroup(p.pods, g);
   for (const c of parts.capacity ?? []) addCapacity(p.capacity, c);
@@ -197,7 +197,7 @@ const arbStorage: fc.Arbitrary<StorageGroup> = fc.record({
 });
 const arbLatest: fc.Arbitrary<LatestLabels> = fc.record({ day, name: text, interval, labels: text });
 const count = fc.nat({ max: 1e9 });
-const arbPartial: fc.Arbitrary<Partial> = fc
+const arbPartial: fc.Arbitrary<PartialAggregate> = fc
   .record({
     pods: fc.array(arbPod, { maxLength: 30 }),
     capacity: fc.array(arbCapacity, { maxLength: 20 }),

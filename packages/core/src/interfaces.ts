@@ -112,7 +112,7 @@ export interface RowCounts {
  * The mergeable state of a chunk. Maps are keyed by `groupKey(...)` of the group columns,
  * so merging is a key-wise sum/max and is associative and commutative.
  */
-export interface Partial {
+export interface PartialAggregate {
   pods: Map<string, PodGroup>;
   capacity: Map<string, CapacityCell>;
   podNodes: Map<string, PodNode>;

@@ -1,7 +1,7 @@
-import type { CapacityCell, LatestLabels, Partial, PodGroup, PodNode, StorageGroup } from './interfaces.js';
+import type { CapacityCell, LatestLabels, PartialAggregate, PodGroup, PodNode, StorageGroup } from './interfaces.js';
 import { addN, maxN } from './nums.js';
 
-export function emptyPartial(): Partial {
+export function emptyPartial(): PartialAggregate {
   return {
     pods: new Map(),
     capacity: new Map(),
@@ -94,7 +94,7 @@ export function addLatestLabels(into: Map<string, LatestLabels>, l: LatestLabels
 }
 
 /** Merges `from` into `into`. Associative and commutative: partials may arrive in any order. */
-export function mergeInto(into: Partial, from: Partial): Partial {
+export function mergeInto(into: PartialAggregate, from: PartialAggregate): PartialAggregate {
   for (const g of from.pods.values()) addPodGroup(into.pods, g);
   for (const c of from.capacity.values()) addCapacity(into.capacity, c);
   for (const n of from.podNodes.values()) addPodNode(into.podNodes, n);
@@ -108,7 +108,7 @@ export function mergeInto(into: Partial, from: Partial): Partial {
   return into;
 }
 
-export function mergePartials(partials: Iterable<Partial>): Partial {
+export function mergePartials(partials: Iterable<PartialAggregate>): PartialAggregate {
   const merged = emptyPartial();
   for (const p of partials) mergeInto(merged, p);
   return merged;

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { addLatestLabels, emptyPartial, mergePartials, type LatestLabels, type Partial } from '../src/index.js';
+import { addLatestLabels, emptyPartial, mergePartials, type LatestLabels, type PartialAggregate } from '../src/index.js';
 
-function withNodeLabels(...entries: LatestLabels[]): Partial {
+function withNodeLabels(...entries: LatestLabels[]): PartialAggregate {
   const p = emptyPartial();
   for (const e of entries) addLatestLabels(p.nodeLabels, e);
   return p;

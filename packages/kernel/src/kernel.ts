@@ -10,7 +10,7 @@ import {
   emptyPartial,
   groupKey,
   type LatestLabels,
-  type Partial,
+  type PartialAggregate,
   type ReportType,
   type RunSpec,
 } from '@ocpsum/core';
@@ -34,7 +34,7 @@ export interface Chunk {
 type Columns = Record<string, (string | number | null)[]>;
 
 /** Runs the kernel over a chunk: the chunk's rows → its partial aggregate. */
-export async function runKernel(db: DuckDBConnection, chunk: Chunk, spec: RunSpec): Promise<Partial> {
+export async function runKernel(db: DuckDBConnection, chunk: Chunk, spec: RunSpec): Promise<PartialAggregate> {
   const kernel = new Kernel(db, spec);
   const ofType = (type: ReportType) => chunk.ranges.filter((r) => r.file.type === type);
   const pods = ofType('openshift_pod_usage_line_items');

@@ -9,7 +9,12 @@ export interface RowRange {
 }
 
 // strptime with %z yields a TIMESTAMPTZ; timezone('UTC', …) takes its UTC wall clock whatever the process zone.
-const STRING_FORMATS = ["'%Y-%m-%d %H:%M:%S %z UTC'", "'%Y-%m-%d %H:%M:%S %z'", "'%Y-%m-%d %H:%M:%S%z'", "'%Y-%m-%dT%H:%M:%S%z'"];
+const STRING_FORMATS = [
+  "'%Y-%m-%d %H:%M:%S %z UTC'",
+  "'%Y-%m-%d %H:%M:%S %z'",
+  "'%Y-%m-%d %H:%M:%S%z'",
+  "'%Y-%m-%dT%H:%M:%S%z'",
+];
 
 function intervalExpression(file: FileSchema): string {
   switch (file.interval) {

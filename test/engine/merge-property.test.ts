@@ -5,7 +5,15 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { finalize, mergePartials, runSpec, type RunSpec } from '@ocpsum/core';
-import { discoverDataset, inspectFile, openEngine, runKernel, type Engine, type FileSchema, type RowRange } from '@ocpsum/kernel';
+import {
+  discoverDataset,
+  inspectFiles,
+  openEngine,
+  runKernel,
+  type Engine,
+  type FileSchema,
+  type RowRange,
+} from '@ocpsum/kernel';
 import { LocalStore } from '@ocpsum/storage';
 import {
   makeDataset,
@@ -27,11 +35,22 @@ beforeAll(async () => {
 });
 afterAll(() => engine.close());
 
-const hour = fc.integer({ min: 0, max: 47 }).map((h) => `2024-02-${String(1 + Math.floor(h / 24)).padStart(2, '0')} ${String(h % 24).padStart(2, '0')}:00:00`);
+const hour = fc
+  .integer({ min: 0, max: 47 })
+  .map((h) => `2024-02-${String(1 + Math.floor(h / 24)).padStart(2, '0')} ${String(h % 24).padStart(2, '0')}:00:00`);
 /** Few distinct hours, so the latest-label rule meets ties across chunks. */
-const labelHour = fc.constantFrom(0, 5, 23, 24, 47).map((h) => `2024-02-${String(1 + Math.floor(h / 24)).padStart(2, '0')} ${String(h % 24).padStart(2, '0')}:00:00`);
+const labelHour = fc
+  .constantFrom(0, 5, 23, 24, 47)
+  .map((h) => `2024-02-${String(1 + Math.floor(h / 24)).padStart(2, '0')} ${String(h % 24).padStart(2, '0')}:00:00`);
 const value = fc.option(fc.integer({ min: 0, max: 100_000 }), { nil: null, freq: 6 });
-const labels = fc.constantFrom('{"app":"web","env":"prod"}', 'label_app:db|label_tier:x', '{"tier":"y"}', '', null, '{}');
+const labels = fc.constantFrom(
+  '{"app":"web","env":"prod"}',
+  'label_app:db|label_tier:x',
+  '{"tier":"y"}',
+  '',
+  null,
+  '{}',
+);
 const ns = fc.constantFrom('a', 'openshift-c');
 const pod = fc.constantFrom('p1', 'p2', 'p3', 'p4');
 
@@ -68,7 +87,11 @@ const storageUsage = fc.record({
   volume_request_storage_byte_seconds: value,
   persistentvolumeclaim_usage_byte_seconds: value,
 });
-const nodeLabels = fc.record({ interval_start: labelHour, node: fc.constantFrom('n1', 'n2', 'n3'), node_labels: labels });
+const nodeLabels = fc.record({
+  interval_start: labelHour,
+  node: fc.constantFrom('n1', 'n2', 'n3'),
+  node_labels: labels,
+});
 const namespaceLabels = fc.record({ interval_start: labelHour, namespace: ns, namespace_labels: labels });
 
 const dataset = fc.record({
@@ -122,24 +145,44 @@ test('kernel per row range + merge in any order equals one pass', async () => {
     fc.asyncProperty(dataset, async (data) => {
       const ds = await makeDataset({ year: 2024, month: 2 });
       try {
-        await writePodUsage(ds, data.pods.map((r) => podRow(r)));
-        if (data.storage.length) await writeStorageUsage(ds, data.storage.map((r) => storageRow(r)));
-        if (data.nodeLabels.length) await writeNodeLabels(ds, data.nodeLabels.map((r) => nodeLabelsRow(r)));
-        if (data.namespaceLabels.length) await writeNamespaceLabels(ds, data.namespaceLabels.map((r) => namespaceLabelsRow(r)));
+        await writePodUsage(
+          ds,
+          data.pods.map((r) => podRow(r)),
+        );
+        if (data.storage.length)
+          await writeStorageUsage(
+            ds,
+            data.storage.map((r) => storageRow(r)),
+          );
+        if (data.nodeLabels.length)
+          await writeNodeLabels(
+            ds,
+            data.nodeLabels.map((r) => nodeLabelsRow(r)),
+          );
+        if (data.namespaceLabels.length)
+          await writeNamespaceLabels(
+            ds,
+            data.namespaceLabels.map((r) => namespaceLabelsRow(r)),
+          );
 
         const store = new LocalStore(ds.root);
         const run = spec(data.byPod);
         const found = await discoverDataset(store, run);
-        const files: FileSchema[] = [];
+        const inputs = [];
         for (const [type, objects] of Object.entries(found.files)) {
-          for (const o of objects) files.push(await inspectFile(engine.db, await store.localFile(o.key), o.key, type as FileSchema['type']));
+          for (const o of objects)
+            inputs.push({ key: o.key, path: await store.localFile(o.key), type: type as FileSchema['type'] });
         }
+        const files = await inspectFiles(engine.db, inputs);
         const storageFiles = files.filter((f) => f.type === 'openshift_storage_usage_line_items');
 
         const whole = files.map((file) => ({ file, start: 0, end: file.rows }));
         const onePass = finalize(await runKernel(engine.db, { ranges: whole, storageFiles }, run), run);
 
-        const ranges = shuffle(files.flatMap((f) => cut(f, data.cuts)), data.order);
+        const ranges = shuffle(
+          files.flatMap((f) => cut(f, data.cuts)),
+          data.order,
+        );
         const chunks = Array.from({ length: data.chunks }, (_, c) => ranges.filter((_, i) => i % data.chunks === c));
         const partials = [];
         for (const chunk of chunks) partials.push(await runKernel(engine.db, { ranges: chunk, storageFiles }, run));
@@ -151,6 +194,11 @@ test('kernel per row range + merge in any order equals one pass', async () => {
         await removeDataset(ds);
       }
     }),
-    { numRuns: 25, seed: Number(process.env.PROPERTY_SEED ?? 20251001), interruptAfterTimeLimit: 90_000, markInterruptAsFailure: true },
+    {
+      numRuns: 25,
+      seed: Number(process.env.PROPERTY_SEED ?? 20251001),
+      interruptAfterTimeLimit: 90_000,
+      markInterruptAsFailure: true,
+    },
   );
 }, 180_000);

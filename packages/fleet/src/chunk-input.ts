@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { inspectFile, type Chunk, type FileSchema } from '@ocpsum/kernel';
+import { inspectFiles, type Chunk, type InputFile } from '@ocpsum/kernel';
 import type { ObjectStore } from '@ocpsum/storage';
 import type { RangeRef } from './payloads.js';
 
@@ -10,18 +10,17 @@ export async function loadChunk(
   ranges: RangeRef[],
   storageKeys: string[],
 ): Promise<Chunk> {
-  const schemas = new Map<string, FileSchema>();
-  const schemaOf = async (key: string, type: FileSchema['type']) => {
-    let schema = schemas.get(key);
-    if (!schema) {
-      schema = await inspectFile(db, await store.localFile(key), key, type);
-      schemas.set(key, schema);
-    }
-    return schema;
+  const inputs = new Map<string, InputFile>();
+  const wanted = [
+    ...ranges,
+    ...storageKeys.map((key) => ({ key, type: 'openshift_storage_usage_line_items' as const })),
+  ];
+  for (const { key, type } of wanted) {
+    if (!inputs.has(key)) inputs.set(key, { key, type, path: await store.localFile(key) });
+  }
+  const schemas = new Map((await inspectFiles(db, [...inputs.values()])).map((s) => [s.key, s]));
+  return {
+    ranges: ranges.map((r) => ({ file: schemas.get(r.key)!, start: r.start, end: r.end })),
+    storageFiles: storageKeys.map((key) => schemas.get(key)!),
   };
-  const rowRanges = [];
-  for (const r of ranges) rowRanges.push({ file: await schemaOf(r.key, r.type), start: r.start, end: r.end });
-  const storageFiles = [];
-  for (const key of storageKeys) storageFiles.push(await schemaOf(key, 'openshift_storage_usage_line_items'));
-  return { ranges: rowRanges, storageFiles };
 }

@@ -56,17 +56,30 @@ export class Coordinator {
       objects = Object.values(dataset.files).flat();
       files = [];
       for (const [type, list] of Object.entries(dataset.files)) {
-        for (const object of list) files.push({ key: object.key, type: type as PlannedFile['type'], rowGroups: await readRowGroups(store, object) });
+        for (const object of list)
+          files.push({
+            key: object.key,
+            type: type as PlannedFile['type'],
+            rowGroups: await readRowGroups(store, object),
+          });
       }
     } finally {
       await store.close();
     }
-    const podRows = files.filter((f) => f.type === 'openshift_pod_usage_line_items').reduce((n, f) => n + sum(f.rowGroups), 0);
-    if (podRows === 0) throw new InputError(`empty dataset: the pod usage files of source ${spec.source} in ${spec.year}-${spec.month} hold no rows`);
+    const podRows = files
+      .filter((f) => f.type === 'openshift_pod_usage_line_items')
+      .reduce((n, f) => n + sum(f.rowGroups), 0);
+    if (podRows === 0)
+      throw new InputError(
+        `empty dataset: the pod usage files of source ${spec.source} in ${spec.year}-${spec.month} hold no rows`,
+      );
 
     const runId = runIdOf(root, spec, objects, request.outputs);
     const mode = podRows < request.threshold ? 'whole' : 'chunks';
-    const chunks = mode === 'whole' ? [files.map((f) => ({ key: f.key, type: f.type, start: 0, end: sum(f.rowGroups) }))] : planChunks(files, request.chunkRows);
+    const chunks =
+      mode === 'whole'
+        ? [files.map((f) => ({ key: f.key, type: f.type, start: 0, end: sum(f.rowGroups) }))]
+        : planChunks(files, request.chunkRows);
     const attempt = await this.records.start({
       runId,
       mode,
@@ -86,7 +99,11 @@ export class Coordinator {
 
     if (mode === 'whole') {
       const data = parsePayload(wholeJobSchema, { ...base, ranges: chunks[0], outputs: request.outputs }, 'whole job');
-      await this.whole.add(`whole ${label} · ${podRows} rows`, data, { ...retry, ...keep, jobId: `${runId}.${attempt}` });
+      await this.whole.add(`whole ${label} · ${podRows} rows`, data, {
+        ...retry,
+        ...keep,
+        jobId: `${runId}.${attempt}`,
+      });
     } else {
       await this.flows.add({
         name: `reduce ${label} · ${chunks.length} chunks`,

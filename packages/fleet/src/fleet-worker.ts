@@ -6,6 +6,7 @@ import { openEngine, runKernel, type Engine } from '@ocpsum/kernel';
 import { writeOutputs } from '@ocpsum/sinks';
 import { loadChunk } from './chunk-input.js';
 import { QUEUES, partialKey, queuePrefix } from './names.js';
+import { finishRun, jobInfo, notify, observed, type FleetEvents } from './events.js';
 import { chunkJobSchema, parsePayload, wholeJobSchema, type ChunkJob, type WholeJob } from './payloads.js';
 import { PROCESS_ID, peakRssBytes } from './process-id.js';
 import { RunRecords, type ChunkReport } from './run-records.js';
@@ -21,6 +22,8 @@ export interface FleetWorkerOptions {
   concurrency: number;
   /** Seconds a partial aggregate stays in Redis. */
   partialTtl: number;
+  /** Observers of jobs and runs (logs, metrics). */
+  events?: FleetEvents;
 }
 
 /**
@@ -39,10 +42,45 @@ export class FleetWorker {
   ) {
     this.redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
     this.records = new RunRecords(this.redis, options.prefix);
-    const common = { connection: this.redis, prefix: queuePrefix(options.prefix), concurrency: options.concurrency, ...STALL };
-    this.workers.push(new Worker(QUEUES.chunks, (job) => this.chunk(job), common));
-    this.workers.push(new Worker(QUEUES.whole, (job) => this.whole(job), common));
-    for (const w of this.workers) w.on('failed', (job, error) => void this.onFailed(job, error));
+    const common = {
+      connection: this.redis,
+      prefix: queuePrefix(options.prefix),
+      concurrency: options.concurrency,
+      ...STALL,
+    };
+    const { events } = options;
+    this.workers.push(
+      new Worker(
+        QUEUES.chunks,
+        (job) =>
+          observed(
+            events,
+            QUEUES.chunks,
+            job,
+            () => this.chunk(job),
+            (r) => r.rows,
+          ),
+        common,
+      ),
+    );
+    this.workers.push(
+      new Worker(
+        QUEUES.whole,
+        (job) =>
+          observed(
+            events,
+            QUEUES.whole,
+            job,
+            () => this.whole(job),
+            (rows) => rows,
+          ),
+        common,
+      ),
+    );
+    for (const w of this.workers) {
+      w.on('failed', (job, error) => void this.onFailed(w.name, job, error));
+      if (events?.error) w.on('error', (error) => notify(events, 'error', `${w.name} worker`, error));
+    }
   }
 
   static async start(options: FleetWorkerOptions): Promise<FleetWorker> {
@@ -57,7 +95,12 @@ export class FleetWorker {
     await this.records.setStatus(data.runId, 'running');
     const { partial, fetchMs, kernelMs } = await this.kernel(data);
     const bytes = encodePartial(partial);
-    await this.redis.set(partialKey(this.options.prefix, data.runId, data.chunk), Buffer.from(bytes), 'EX', this.options.partialTtl);
+    await this.redis.set(
+      partialKey(this.options.prefix, data.runId, data.chunk),
+      Buffer.from(bytes),
+      'EX',
+      this.options.partialTtl,
+    );
     await this.records.chunkDone(data.runId);
     return {
       chunk: data.chunk,
@@ -70,7 +113,8 @@ export class FleetWorker {
     };
   }
 
-  private async whole(job: Job): Promise<void> {
+  /** Resolves with the rows read. */
+  private async whole(job: Job): Promise<number> {
     const data = parsePayload(wholeJobSchema, job.data, `whole job ${job.id}`);
     await this.refuseFinished(data);
     await this.records.setStatus(data.runId, 'running');
@@ -80,17 +124,23 @@ export class FleetWorker {
     const finalizeMs = performance.now() - started;
     await writeOutputs(data.outputs, rows, data.spec);
     await this.records.chunkDone(data.runId);
-    await this.records.finish(data.runId, {
+    await finishRun(this.records, this.options.events, data.runId, {
       status: 'done',
       report: {
         rowsIn: { ...partial.rowsIn },
         rowsOut: { ...counts },
         chunks: [],
-        phases: { fetch: fetchMs, kernel: kernelMs, finalize: finalizeMs, sink: performance.now() - started - finalizeMs },
+        phases: {
+          fetch: fetchMs,
+          kernel: kernelMs,
+          finalize: finalizeMs,
+          sink: performance.now() - started - finalizeMs,
+        },
         peakRss: { [PROCESS_ID]: peakRssBytes() },
         outputs: data.outputs,
       },
     });
+    return partial.rowsIn.pod + partial.rowsIn.storage + partial.rowsIn.nodeLabels + partial.rowsIn.namespaceLabels;
   }
 
   private async kernel(data: ChunkJob | WholeJob) {
@@ -116,10 +166,22 @@ export class FleetWorker {
   }
 
   /** The last failed attempt of a job fails its run, with the reason. */
-  private async onFailed(job: Job | undefined, error: Error): Promise<void> {
-    if (!job || job.attemptsMade < (job.opts.attempts ?? 1) && !(error instanceof UnrecoverableError)) return;
+  private async onFailed(queue: string, job: Job | undefined, error: Error): Promise<void> {
+    if (!job) return;
+    const final = job.attemptsMade >= (job.opts.attempts ?? 1) || error instanceof UnrecoverableError;
+    // attemptsMade already counts the attempt that failed.
+    const info = { ...jobInfo(queue, job), attempt: job.attemptsMade };
+    notify(this.options.events, 'jobFailed', info, error, {
+      final,
+      durationMs: job.processedOn ? Date.now() - job.processedOn : undefined,
+    });
+    if (!final) return;
     const runId = (job.data as { runId?: string }).runId;
-    if (runId) await this.records.finish(runId, { status: 'failed', error: `${job.name}: ${error.message}` }).catch(() => {});
+    if (runId)
+      await finishRun(this.records, this.options.events, runId, {
+        status: 'failed',
+        error: `${job.name}: ${error.message}`,
+      }).catch(() => {});
   }
 
   async close(): Promise<void> {

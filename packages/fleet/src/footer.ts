@@ -9,7 +9,8 @@ export async function readRowGroups(store: ObjectStore, object: ObjectInfo): Pro
   const tail = await store.getRange(object.key, object.size - 8, object.size);
   if (tail.subarray(4).toString('latin1') !== 'PAR1') throw new Error(`${where}: not a Parquet file (no PAR1 footer)`);
   const footerLength = tail.readUInt32LE(0);
-  if (footerLength + 12 > object.size) throw new Error(`${where}: truncated Parquet file (footer of ${footerLength} bytes)`);
+  if (footerLength + 12 > object.size)
+    throw new Error(`${where}: truncated Parquet file (footer of ${footerLength} bytes)`);
   const footer = await store.getRange(object.key, object.size - 8 - footerLength, object.size);
   try {
     return parquetMetadata(new Uint8Array(footer).buffer).row_groups.map((g) => Number(g.num_rows));

@@ -13,7 +13,8 @@ export interface PlannedFile {
  * the bulk; label and storage files go to chunks of their own the same way.
  */
 export function planChunks(files: readonly PlannedFile[], chunkRows: number): RangeRef[][] {
-  if (!Number.isSafeInteger(chunkRows) || chunkRows < 1) throw new Error(`chunk size must be a positive whole number, got ${chunkRows}`);
+  if (!Number.isSafeInteger(chunkRows) || chunkRows < 1)
+    throw new Error(`chunk size must be a positive whole number, got ${chunkRows}`);
   const chunks: RangeRef[][] = [];
   let current: RangeRef[] = [];
   let rows = 0;

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { finalize, mergeInto, emptyPartial } from '@ocpsum/core';
 import { decodePartial } from '@ocpsum/codec';
 import { writeOutputs } from '@ocpsum/sinks';
+import { finishRun, jobInfo, notify, observed, type FleetEvents } from './events.js';
 import { QUEUES, partialKey, queuePrefix } from './names.js';
 import { parsePayload, reduceJobSchema } from './payloads.js';
 import { PROCESS_ID, peakRssBytes } from './process-id.js';
@@ -12,6 +13,8 @@ import { STALL } from './stall.js';
 export interface ReducerOptions {
   redisUrl: string;
   prefix: string;
+  /** Observers of jobs and runs (logs, metrics). */
+  events?: FleetEvents;
 }
 
 /**
@@ -31,15 +34,31 @@ export class Reducer {
     this.redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
     this.records = new RunRecords(this.redis, options.prefix);
     const prefix = queuePrefix(options.prefix);
-    this.worker = new Worker(QUEUES.reduce, (job) => this.reduce(job), { connection: this.redis, prefix, ...STALL });
-    this.worker.on('failed', (job, error) => {
-      if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) void this.fail(job.data, `${job.name}: ${error.message}`);
+    const { events } = options;
+    this.worker = new Worker(QUEUES.reduce, (job) => observed(events, QUEUES.reduce, job, () => this.reduce(job)), {
+      connection: this.redis,
+      prefix,
+      ...STALL,
     });
-    this.queues = new Map(Object.values(QUEUES).map((name) => [name, new Queue(name, { connection: this.redis, prefix })]));
+    this.worker.on('failed', (job, error) => {
+      if (!job) return;
+      const final = job.attemptsMade >= (job.opts.attempts ?? 1);
+      notify(events, 'jobFailed', { ...jobInfo(QUEUES.reduce, job), attempt: job.attemptsMade }, error, {
+        final,
+        durationMs: job.processedOn ? Date.now() - job.processedOn : undefined,
+      });
+      if (final) void this.fail(job.data, `${job.name}: ${error.message}`);
+    });
+    if (events?.error) this.worker.on('error', (error) => notify(events, 'error', 'reduce worker', error));
+    this.queues = new Map(
+      Object.values(QUEUES).map((name) => [name, new Queue(name, { connection: this.redis, prefix })]),
+    );
     this.watchdog = setInterval(() => void this.failOverdueRuns(), 2_000);
     this.events = Object.values(QUEUES).map((name) => {
       const events = new QueueEvents(name, { connection: this.redis.duplicate(), prefix });
       events.on('failed', ({ jobId, failedReason }) => void this.jobFailed(name, jobId, failedReason));
+      if (options.events?.error)
+        events.on('error', (error) => notify(options.events, 'error', `${name} events`, error));
       return events;
     });
   }
@@ -61,7 +80,9 @@ export class Reducer {
       const bytes = await this.redis.getBuffer(partialKey(this.options.prefix, data.runId, chunk));
       if (!bytes) {
         // Only a Redis that lost data (restart without persistence, eviction, TTL) gets here.
-        throw new Error(`partial aggregate of chunk ${chunk} is missing from Redis (lost in a restart or expired); run ${data.runId} cannot be completed correctly`);
+        throw new Error(
+          `partial aggregate of chunk ${chunk} is missing from Redis (lost in a restart or expired); run ${data.runId} cannot be completed correctly`,
+        );
       }
       mergeInto(merged, decodePartial(bytes));
     }
@@ -74,7 +95,7 @@ export class Reducer {
     const peakRss: Record<string, number> = {};
     for (const c of chunks) peakRss[c.worker] = Math.max(peakRss[c.worker] ?? 0, c.peakRssBytes);
     peakRss[PROCESS_ID] = peakRssBytes();
-    await this.records.finish(data.runId, {
+    await finishRun(this.records, this.options.events, data.runId, {
       status: 'done',
       report: {
         rowsIn: { ...merged.rowsIn },
@@ -91,7 +112,9 @@ export class Reducer {
         outputs: data.outputs,
       },
     });
-    await this.redis.del(...Array.from({ length: data.chunks }, (_, c) => partialKey(this.options.prefix, data.runId, c)));
+    await this.redis.del(
+      ...Array.from({ length: data.chunks }, (_, c) => partialKey(this.options.prefix, data.runId, c)),
+    );
   }
 
   private async jobFailed(queue: string, jobId: string, reason: string): Promise<void> {
@@ -103,13 +126,13 @@ export class Reducer {
 
   private async fail(data: unknown, error: string): Promise<void> {
     const runId = (data as { runId?: string }).runId;
-    if (runId) await this.records.finish(runId, { status: 'failed', error }).catch(() => {});
+    if (runId) await finishRun(this.records, this.options.events, runId, { status: 'failed', error }).catch(() => {});
   }
 
   /** A run never hangs: past its deadline it fails, saying how far it got. */
   private async failOverdueRuns(): Promise<void> {
     for (const record of await this.records.overdue(Date.now())) {
-      await this.records.finish(record.runId, {
+      await finishRun(this.records, this.options.events, record.runId, {
         status: 'failed',
         error: `deadline passed with ${record.chunksDone}/${record.chunks} chunks done (status ${record.status}); are workers running?`,
       });

@@ -111,7 +111,10 @@ export class RunRecords {
     await this.redis.hincrby(runKey(this.prefix, runId), 'chunksDone', 1);
   }
 
-  async finish(runId: string, outcome: { status: 'done'; report: RunReport } | { status: 'failed' | 'cancelled'; error: string }): Promise<boolean> {
+  async finish(
+    runId: string,
+    outcome: { status: 'done'; report: RunReport } | { status: 'failed' | 'cancelled'; error: string },
+  ): Promise<boolean> {
     const fields = ['status', outcome.status, 'finishedAt', String(Date.now())];
     if (outcome.status === 'done') fields.push('report', JSON.stringify(outcome.report));
     else fields.push('error', outcome.error);

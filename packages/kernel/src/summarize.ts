@@ -1,9 +1,16 @@
-import { finalize, type RowCounts, type RunSpec, type SummaryCounts, type SummaryRow } from '@ocpsum/core';
+import {
+  finalize,
+  type ReportType,
+  type RowCounts,
+  type RunSpec,
+  type SummaryCounts,
+  type SummaryRow,
+} from '@ocpsum/core';
 import type { ObjectStore } from '@ocpsum/storage';
 import { discoverDataset } from './dataset.js';
 import { openEngine } from './duckdb.js';
 import { InputError } from './input-error.js';
-import { inspectFile, type FileSchema } from './inspect.js';
+import { inspectFiles } from './inspect.js';
 import { runKernel } from './kernel.js';
 
 export interface SummaryResult {
@@ -26,14 +33,11 @@ export async function summarize(options: {
   const dataset = await discoverDataset(store, spec);
   const engine = await openEngine(options.threads ?? 4);
   try {
-    const files: FileSchema[] = [];
+    const inputs = [];
     for (const [type, objects] of Object.entries(dataset.files)) {
-      for (const object of objects) {
-        files.push(
-          await inspectFile(engine.db, await store.localFile(object.key), object.key, type as FileSchema['type']),
-        );
-      }
+      for (const { key } of objects) inputs.push({ key, path: await store.localFile(key), type: type as ReportType });
     }
+    const files = await inspectFiles(engine.db, inputs);
     const podFiles = files.filter((f) => f.type === 'openshift_pod_usage_line_items');
     if (podFiles.every((f) => f.rows === 0)) {
       throw new InputError(`empty dataset: the pod usage files under ${store.root}/${dataset.prefix} hold no rows`);

@@ -162,3 +162,31 @@ test('a bad reference file names the field', async () => {
   await writeFile(reference, 'enabled_keys: [app]\nnode_roles:\n  - { node: n1, resource_id: i-1, role: boss }\n');
   expectFailure(await run(ds, ['--reference', reference]), /reference file .*reference\.yml: node_roles\.0\.role/);
 });
+
+test('negative, NaN and infinite usage are refused, naming the file and column', async () => {
+  for (const [value, label] of [[-5, 'negative'], [Number.NaN, 'NaN'], [Number.POSITIVE_INFINITY, 'infinite']] as const) {
+    ds = await makeDataset({ year: 2025, month: 10 });
+    await writePodUsage(ds, [podRow({ pod_usage_cpu_core_seconds: 10 }), podRow({ pod: 'p2', pod_request_cpu_core_seconds: value })]);
+    const result = await run(ds);
+    expectFailure(result, POD_KEY(), /column "pod_request_cpu_core_seconds": 1 values are negative, NaN or infinite/);
+    await removeDataset(ds);
+  }
+});
+
+test('a huge but finite value is summed, and an empty cell is NULL, not an error', async () => {
+  ds = await makeDataset({ year: 2025, month: 10 });
+  await writePodUsage(ds, [podRow({ pod_usage_cpu_core_seconds: 1e300 }), podRow({ pod: 'p2', pod_usage_cpu_core_seconds: null })]);
+  const result = await run(ds);
+  expect(result.code, result.stderr).toBe(0);
+  expect(result.wroteOutput).toBe(true);
+});
+
+test('a dataset spanning two months is refused, naming the file and the span', async () => {
+  ds = await makeDataset({ year: 2025, month: 10 });
+  await writePodUsage(ds, [
+    podRow({ interval_start: '2025-10-31 23:00:00' }),
+    podRow({ interval_start: '2025-11-01 00:00:00' }), // the neighbouring day is tolerated …
+    podRow({ interval_start: '2025-11-14 10:00:00' }), // … a day well into November is not
+  ]);
+  expectFailure(await run(ds), POD_KEY(), /1 rows lie outside 2025-10 \(rows span 2025-10-31 23:00:00 to 2025-11-14 10:00:00\)/);
+});

@@ -32,8 +32,10 @@ export async function writeParquet(
     // Cast every parameter to its column type, so a string can fill a TIMESTAMP column.
     const placeholders = names.map((name, i) => `CAST($${i + 1} AS ${columns[name]})`).join(', ');
     const insert = `INSERT INTO t VALUES (${placeholders})`;
+    // Numbers go as text (exact for doubles): a whole-valued JS number would bind as BIGINT and 1e300 overflow it.
+    const bind = (value: unknown) => (value === undefined ? null : typeof value === 'number' ? String(value) : value);
     for (const row of rows) {
-      await connection.run(insert, row.map((value) => (value === undefined ? null : value)) as DuckDBValue[]);
+      await connection.run(insert, row.map(bind) as DuckDBValue[]);
     }
     await connection.run(`COPY t TO '${path.replaceAll("'", "''")}' (FORMAT parquet)`);
   } finally {

@@ -9,6 +9,7 @@ import {
   addStorageGroup,
   emptyPartial,
   groupKey,
+  monthBounds,
   type LatestLabels,
   type PartialAggregate,
   type ReportType,
@@ -16,6 +17,8 @@ import {
 } from '@ocpsum/core';
 import { firstLine, type FileSchema } from './inspect.js';
 import { InputError } from './input-error.js';
+import { INPUT_COLUMNS } from './input-schema.js';
+import { inputChecksQuery } from './sql/input-checks.js';
 import { latestLabelsQuery } from './sql/latest-labels.js';
 import { podUsageQuery } from './sql/pod-usage.js';
 import type { RowRange } from './sql/scan.js';
@@ -41,6 +44,7 @@ export async function runKernel(db: DuckDBConnection, chunk: Chunk, spec: RunSpe
   const storage = ofType('openshift_storage_usage_line_items');
   const nodes = ofType('openshift_node_labels_line_items');
   const namespaces = ofType('openshift_namespace_labels_line_items');
+  for (const ranges of [pods, storage, nodes, namespaces]) if (ranges.length) await kernel.checkInputs(ranges);
   if (pods.length) {
     await kernel.podUsage(pods);
     if (chunk.storageFiles.length) await kernel.volumePods(pods, chunk.storageFiles);
@@ -60,6 +64,33 @@ class Kernel {
     private readonly spec: RunSpec,
   ) {
     this.labels = new LabelNormalizer(spec.reference.enabledKeys);
+  }
+
+  /** Refuses rows outside the month and numbers that cannot be usage, naming file and column. */
+  async checkInputs(ranges: RowRange[]): Promise<void> {
+    const rules = INPUT_COLUMNS[ranges[0].file.type].filter((r) => r.kind === 'number');
+    const required = rules.filter((r) => r.required).map((r) => r.name);
+    const optional = rules.filter((r) => !r.required).map((r) => r.name);
+    const { first, last } = monthBounds(this.spec.year, this.spec.month);
+    const c = (
+      await this.db.runAndReadAll(inputChecksQuery(ranges, required, optional), { first, last })
+    ).getRowObjectsJS() as Record<string, string | number | bigint | null>[];
+    if (c.length === 0) return;
+    const row = c[0];
+    const key = ranges[Number(row.range_index)].file.key;
+    if (Number(row.missing_interval) > 0) {
+      throw new InputError(`${key}: column "interval_start": ${row.missing_interval} rows have no interval_start`);
+    }
+    if (Number(row.outside_month) > 0) {
+      throw new InputError(
+        `${key}: column "interval_start": ${row.outside_month} rows lie outside ${first.slice(0, 7)} ` +
+          `(rows span ${row.first_interval} to ${row.last_interval}); a dataset holds one month`,
+      );
+    }
+    const column = [...required, ...optional].find((name) => Number(row[name]) > 0)!;
+    throw new InputError(
+      `${key}: column "${column}": ${row[column]} values are negative, NaN or infinite (expected a finite number ≥ 0, or empty)`,
+    );
   }
 
   async podUsage(ranges: RowRange[]): Promise<void> {

@@ -30,7 +30,8 @@ function intervalExpression(file: FileSchema): string {
 /**
  * One SELECT per range, unioned: files may differ in how they store interval_start and in
  * optional columns. `columns` maps output names to expressions over the file's own columns;
- * an optional column the file lacks reads as NULL.
+ * an optional column the file lacks reads as NULL. Each row also carries `range_index`, its
+ * range's position in `ranges`, so a check can name the file a row came from.
  */
 export function scanRanges(
   ranges: RowRange[],
@@ -38,7 +39,7 @@ export function scanRanges(
   optional: Record<string, { column: string; type: 'DOUBLE' | 'VARCHAR' }> = {},
 ): string {
   return ranges
-    .map((range) => {
+    .map((range, index) => {
       const { file } = range;
       if (!Number.isSafeInteger(range.start) || !Number.isSafeInteger(range.end)) {
         throw new Error(`row range of ${file.key} must be whole numbers, got ${range.start}..${range.end}`);
@@ -46,6 +47,7 @@ export function scanRanges(
       const whole = range.start === 0 && range.end >= file.rows;
       const select = [
         `${intervalExpression(file)} AS ts`,
+        `${index} AS range_index`,
         ...Object.entries(columns).map(([name, expression]) => `${expression} AS ${name}`),
         ...Object.entries(optional).map(
           ([name, { column, type }]) =>

@@ -1,0 +1,26 @@
+import { scanRanges, type RowRange } from './scan.js';
+
+/**
+ * Values ocpsum refuses, counted per range: interval_start missing or outside the dataset's month,
+ * give or take the neighbouring day (a report cut around midnight may carry an hour of it; such
+ * rows are simply outside the window), and numbers that are negative, NaN or infinite (usage and capacity are finite and ≥ 0; an empty
+ * cell is NULL and fine). Only ranges with a problem come back. Parameters: $first, $last (the month).
+ */
+export function inputChecksQuery(ranges: RowRange[], required: string[], optional: string[]): string {
+  const numbers = [...required, ...optional];
+  const rows = scanRanges(
+    ranges,
+    Object.fromEntries(required.map((c) => [c, `CAST(${c} AS DOUBLE)`])),
+    Object.fromEntries(optional.map((c) => [c, { column: c, type: 'DOUBLE' as const }])),
+  );
+  const problems = ['missing_interval > 0', 'outside_month > 0', ...numbers.map((c) => `${c} > 0`)];
+  return `
+SELECT range_index,
+  count_if(ts IS NULL) AS missing_interval,
+  count_if(CAST(ts AS DATE) NOT BETWEEN $first::DATE - 1 AND $last::DATE + 1) AS outside_month,
+  strftime(min(ts), '%Y-%m-%d %H:%M:%S') AS first_interval,
+  strftime(max(ts), '%Y-%m-%d %H:%M:%S') AS last_interval${numbers.map((c) => `,\n  count_if(NOT isfinite(${c}) OR ${c} < 0) AS ${c}`).join('')}
+FROM (${rows})
+GROUP BY range_index
+HAVING ${problems.join(' OR ')}`;
+}

@@ -2,7 +2,12 @@ import { Redis } from 'ioredis';
 
 /** A Redis client that fails fast with a clear message when the server cannot be reached. */
 export async function connectRedis(url: string): Promise<Redis> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3000, retryStrategy: () => null });
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 3000,
+    retryStrategy: () => null,
+  });
   try {
     await redis.connect();
     await redis.ping();
@@ -10,6 +15,8 @@ export async function connectRedis(url: string): Promise<Redis> {
     redis.disconnect();
     throw new Error(`cannot reach Redis at ${redactUrl(url)}: ${(error as Error).message}`);
   }
+  // Reachable at start: from now on ride out restarts instead of failing on the first lost connection.
+  redis.options.retryStrategy = (times) => Math.min(times * 100, 1000);
   return redis;
 }
 

@@ -107,8 +107,13 @@ export class RunRecords {
     );
   }
 
+  /** Counts a finished chunk; a record Redis has lost stays lost rather than coming back half-empty. */
   async chunkDone(runId: string): Promise<void> {
-    await this.redis.hincrby(runKey(this.prefix, runId), 'chunksDone', 1);
+    await this.redis.eval(
+      `if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HINCRBY', KEYS[1], 'chunksDone', 1) end`,
+      1,
+      runKey(this.prefix, runId),
+    );
   }
 
   async finish(

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { freePort, startPostgres, startRedis, startS3 } from '../harness/index.js';
+import { freePort, startPostgres, startRedis, startS3 } from '@ocpsum/services';
 
 /** Whether anything accepts TCP connections on the port: after stop() nothing should. */
 function listening(port: number): Promise<boolean> {

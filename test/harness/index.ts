@@ -1,4 +1,1 @@
-export { freePort } from './free-port.js';
-export { startPostgres, type PostgresServer } from './postgres.js';
-export { startRedis, type RedisServer } from './redis.js';
-export { startS3, type S3Server } from './s3.js';
+export * from '@ocpsum/services';

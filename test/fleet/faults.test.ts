@@ -165,15 +165,23 @@ test('a worker killed with SIGKILL mid-chunk: the run completes with the clean o
   expect(run.report!.rowsIn.pod).toBe(200_000);
 });
 
-test('a worker stopped with SIGTERM mid-run exits 0 and the run completes', async () => {
+test('a worker stopped with SIGTERM mid-run exits 0 within its grace period, its metrics server closed, and the run completes', async () => {
+  const GRACE_MS = 30_000; // Kubernetes' default terminationGracePeriodSeconds
   const prefix = freshPrefix();
   const { workers } = await startFleet(prefix, 2);
+  const metricsUrl = workers[0].opsUrl!;
   const out = join(work, 'terminated.csv');
   const enqueue = cli(['enqueue', ...dataset(BIG), ...fleet(prefix), '--chunk-rows', '20000', '--out', out, '--wait']);
   await someChunkActive(prefix);
+  // A scraper's open keep-alive connection must not hold the worker up.
+  expect((await fetch(`${metricsUrl}/metrics`)).status).toBe(200);
   const exit = new Promise<number | null>((resolve) => workers[0].process.once('exit', (code) => resolve(code)));
+  const signalled = Date.now();
   workers[0].process.kill('SIGTERM');
   expect(await exit).toBe(0);
+  expect(Date.now() - signalled).toBeLessThan(GRACE_MS);
+  expect(workers[0].output()).toMatch(/"msg":"worker: closed"/);
+  await expect(fetch(`${metricsUrl}/healthz`)).rejects.toThrow();
   await enqueue;
   await expectSameCsv(out, join(work, 'big-memory.csv'));
 });

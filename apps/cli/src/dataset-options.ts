@@ -1,5 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { runSpec, type Reference, type RunSpec } from '@ocpsum/core';
+import { checkPostgresTarget, isPostgresTarget, postgresTarget, readPostgresReference } from '@ocpsum/sinks';
 import { loadReference } from './reference.js';
 
 export const DEFAULT_ORG = 'org1234567';
@@ -24,7 +25,10 @@ export function addDatasetOptions(command: Command): Command {
     .requiredOption('--month <mm>', 'month to summarize (1-12)', integer('--month', 1, 12))
     .option('--start-date <date>', 'first day of the window (YYYY-MM-DD); default: first of the month')
     .option('--end-date <date>', 'last day of the window (YYYY-MM-DD); default: last of the month')
-    .option('--reference <file>', 'YAML or JSON file: enabled_keys, cost_categories, node_roles')
+    .option(
+      '--reference <file>',
+      "YAML or JSON file (enabled_keys, cost_categories, node_roles); or pg: koku's tables in --pg-schema; or postgres://…?schema=NAME",
+    )
     .option('--cluster-id <id>', 'cluster id written on every row (default: the source uuid)')
     .option('--cluster-alias <name>', 'cluster alias written on every row (default: the cluster id)')
     .option(
@@ -32,7 +36,28 @@ export function addDatasetOptions(command: Command): Command {
       'koku report period id written on every row',
       integer('--report-period-id', 0, 2 ** 31 - 1),
     )
-    .option('--by-pod', 'group pod rows by pod as well (newer koku releases)', false);
+    .option('--by-pod', 'group pod rows by pod as well (newer koku releases)', false)
+    .option(
+      '--pg <url>',
+      "PostgreSQL postgres://user@host:port/db: an output (koku's summary table), and where --reference pg reads",
+    )
+    .option('--pg-schema <name>', "schema for --pg (default: the URL's ?schema=, else public)")
+    .hook('preAction', (command) => addPostgresOutput(command));
+}
+
+/**
+ * `--pg URL [--pg-schema NAME]` is one more output, `postgres://…?schema=NAME`: the same string
+ * as `--out postgres://…`, so it travels in job payloads. PostgreSQL targets are checked here,
+ * before any work, so a bad URL, schema or source fails at once and touches nothing.
+ */
+function addPostgresOutput(command: Command): void {
+  const flags = command.opts<DatasetFlags & { out?: string[] }>();
+  if (flags.pgSchema !== undefined && flags.pg === undefined) throw new Error('--pg-schema needs --pg URL');
+  const outputs = [...(flags.out ?? [])];
+  if (flags.pg !== undefined) outputs.push(postgresTarget(flags.pg, flags.pgSchema));
+  if (!outputs.length) throw new Error('give at least one --out (or --pg URL)');
+  for (const target of outputs) if (isPostgresTarget(target)) checkPostgresTarget(target, flags.source);
+  command.setOptionValue('out', outputs);
 }
 
 export interface DatasetFlags {
@@ -48,10 +73,12 @@ export interface DatasetFlags {
   clusterAlias?: string;
   reportPeriodId?: number;
   byPod: boolean;
+  pg?: string;
+  pgSchema?: string;
 }
 
 export async function specFromFlags(flags: DatasetFlags): Promise<RunSpec> {
-  const reference: Reference | undefined = flags.reference ? await loadReference(flags.reference) : undefined;
+  const reference: Reference | undefined = flags.reference ? await referenceFrom(flags) : undefined;
   try {
     return runSpec({
       org: flags.org,
@@ -75,4 +102,21 @@ export async function specFromFlags(flags: DatasetFlags): Promise<RunSpec> {
         .join('; '),
     );
   }
+}
+
+/** `--reference FILE`, `--reference pg` (with --pg/--pg-schema) or `--reference postgres://…?schema=NAME`. */
+async function referenceFrom(flags: DatasetFlags): Promise<Reference> {
+  const source = flags.reference!;
+  let target: string;
+  if (source === 'pg') {
+    if (flags.pg === undefined) throw new Error('--reference pg needs --pg URL (and --pg-schema NAME)');
+    target = postgresTarget(flags.pg, flags.pgSchema);
+  } else if (isPostgresTarget(source)) {
+    target = source;
+  } else {
+    return loadReference(source);
+  }
+  const { reference, warnings } = await readPostgresReference(target);
+  for (const warning of warnings) console.error(`ocpsum: warning: ${warning}`);
+  return reference;
 }

@@ -1,20 +1,29 @@
+import type { Logger } from '@ocpsum/ops';
+
 /**
- * Graceful stop for long-running processes: the first SIGTERM/SIGINT closes cleanly (current jobs
- * finish or are handed back) and exits 0; a second signal exits at once.
+ * Graceful stop for long-running processes: the first SIGTERM/SIGINT runs `closers` in order
+ * (current jobs finish or are handed back, then the metrics server, Redis and DuckDB close) and
+ * exits 0; a second signal exits 1 at once.
  */
-export function closeOnSignal(name: string, close: () => Promise<void>): void {
+export function closeOnSignal(name: string, log: Logger, closers: (() => Promise<void>)[]): void {
   let closing = false;
   const stop = (signal: NodeJS.Signals) => {
     if (closing) {
-      console.error(`${name}: ${signal} again, exiting now`);
+      log.warn({ event: 'signal', signal }, `${name}: ${signal} again, exiting now`);
       process.exit(1);
     }
     closing = true;
-    console.error(`${name}: ${signal}, finishing current work (send again to force)`);
-    close().then(
-      () => process.exit(0),
-      (error) => {
-        console.error(`${name}: error while closing: ${(error as Error).message}`);
+    const started = performance.now();
+    log.info({ event: 'signal', signal }, `${name}: ${signal}, finishing current work (send again to force)`);
+    (async () => {
+      for (const close of closers) await close();
+    })().then(
+      () => {
+        log.info({ event: 'closed', durationMs: Math.round(performance.now() - started) }, `${name}: closed`);
+        process.exit(0);
+      },
+      (error: Error) => {
+        log.error({ event: 'close.failed', err: error }, `${name}: error while closing: ${error.message}`);
         process.exit(1);
       },
     );

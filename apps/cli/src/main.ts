@@ -8,6 +8,8 @@ import { statusCommand } from './commands/status.js';
 import { cancelCommand } from './commands/cancel.js';
 import { workerCommand } from './commands/worker.js';
 import { coordinatorCommand } from './commands/coordinator.js';
+import { boardCommand } from './commands/board.js';
+import { pgCommand } from './commands/pg.js';
 
 // The pinned AWS SDK supports Node 20; its notice about future releases is noise on every command.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -21,6 +23,8 @@ const program = new Command('ocpsum')
   .addCommand(cancelCommand())
   .addCommand(workerCommand())
   .addCommand(coordinatorCommand())
+  .addCommand(boardCommand())
+  .addCommand(pgCommand())
   .addCommand(generateCommand())
   .addCommand(demoCommand());
 

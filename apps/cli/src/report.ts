@@ -1,4 +1,5 @@
 import type { RunRecord } from '@ocpsum/fleet';
+import { redactTarget } from '@ocpsum/sinks';
 import { count, seconds, table } from './format.js';
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
@@ -16,7 +17,7 @@ export function describeRecord(record: RunRecord): string {
   lines.push(`rows in:  ${kinds(report.rowsIn)}`);
   lines.push(`rows out: ${kinds(report.rowsOut)}`);
   lines.push(`phases:   ${Object.entries(report.phases).map(([k, v]) => `${k} ${seconds(v)}`).join(', ')}`);
-  lines.push(`outputs:  ${report.outputs.join(', ')}`);
+  lines.push(`outputs:  ${report.outputs.map(redactTarget).join(', ')}`);
   if (report.chunks.length) {
     lines.push('', table(
       ['chunk', 'worker', 'rows', 'fetch ms', 'kernel ms', 'partial KB'],

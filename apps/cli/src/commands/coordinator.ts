@@ -2,14 +2,24 @@ import { Command } from 'commander';
 import { Reducer } from '@ocpsum/fleet';
 import { addFleetOptions, type FleetFlags } from '../fleet-options.js';
 import { closeOnSignal } from '../lifecycle.js';
+import { addMetricsOptions, processOps, withOpsServer, type MetricsFlags } from '../ops.js';
 import { connectRedis, redactUrl } from '../redis.js';
 
 export function coordinatorCommand(): Command {
-  return addFleetOptions(new Command('coordinator').description('reduce finished runs, fail broken or overdue ones'))
-    .action(async (flags: FleetFlags) => {
-      (await connectRedis(flags.redis)).disconnect();
-      const reducer = await Reducer.start({ redisUrl: flags.redis, prefix: flags.prefix });
-      console.error(`coordinator ${process.pid}: reducing runs on ${redactUrl(flags.redis)} prefix {${flags.prefix}}`);
-      closeOnSignal('coordinator', () => reducer.close());
-    });
+  return addMetricsOptions(
+    addFleetOptions(new Command('coordinator').description('reduce finished runs, fail broken or overdue ones')),
+    9465,
+  ).action(async (flags: FleetFlags & MetricsFlags) => {
+    const ops = processOps('coordinator');
+    (await connectRedis(flags.redis)).disconnect();
+    const { server, started: reducer } = await withOpsServer(flags, ops, () =>
+      Reducer.start({ redisUrl: flags.redis, prefix: flags.prefix, events: ops.events }),
+    );
+    const redis = redactUrl(flags.redis);
+    ops.log.info(
+      { event: 'ready', redis, prefix: flags.prefix, metrics: `${server.url}/metrics` },
+      `coordinator ${process.pid}: reducing runs on ${redis} prefix {${flags.prefix}}, metrics ${server.url}/metrics`,
+    );
+    closeOnSignal('coordinator', ops.log, [() => reducer.close(), () => server.close()]);
+  });
 }

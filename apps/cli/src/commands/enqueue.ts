@@ -11,7 +11,7 @@ type EnqueueFlags = DatasetFlags & FleetFlags & PlanFlags & { out: string[]; wai
 
 export function enqueueCommand(): Command {
   return addPlanOptions(addFleetOptions(addDatasetOptions(new Command('enqueue').description('put a run on the fleet\'s queues; prints its id'))))
-    .requiredOption('--out <target...>', 'FILE.csv, FILE.parquet, a folder or s3://… for Parquet by day (repeatable)')
+    .option('--out <target...>', 'FILE.csv, FILE.parquet, a folder or s3://… for Parquet by day, postgres://…?schema=NAME (repeatable)')
     .option('--wait', 'show progress until the run ends, then its report', false)
     .action(async (flags: EnqueueFlags) => {
       const spec = await specFromFlags(flags);

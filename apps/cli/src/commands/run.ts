@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import type { RunSpec } from '@ocpsum/core';
 import { FleetWorker, readRowGroups, Reducer } from '@ocpsum/fleet';
 import { discoverDataset, summarize, type SummaryResult } from '@ocpsum/kernel';
-import { writeOutputs } from '@ocpsum/sinks';
+import { checkPostgresReachable, redactTarget, writeOutputs, type OutputTiming } from '@ocpsum/sinks';
 import { openStore } from '@ocpsum/storage';
 import { addDatasetOptions, integer, specFromFlags, type DatasetFlags } from '../dataset-options.js';
 import { addFleetOptions, addPlanOptions, type FleetFlags, type PlanFlags } from '../fleet-options.js';
@@ -20,18 +20,19 @@ export function runCommand(): Command {
         .choices(['memory', 'fleet', 'auto'])
         .default('memory'),
     )
-    .requiredOption('--out <target...>', 'FILE.csv, FILE.parquet, a folder or s3://… for Parquet by day (repeatable)')
+    .option('--out <target...>', 'FILE.csv, FILE.parquet, a folder or s3://… for Parquet by day, postgres://…?schema=NAME (repeatable)')
     .option('--threads <n>', 'DuckDB threads', integer('--threads', 1, 256), 4)
     .action(async (flags: RunFlags) => {
       const started = performance.now();
       const spec = await specFromFlags(flags);
+      await checkPostgresReachable(flags.out);
       const mode = flags.mode === 'auto' ? ((await podRows(flags.root, spec)) < flags.threshold ? 'memory' : 'fleet') : flags.mode;
       if (mode === 'memory') {
         const store = openStore(flags.root);
         try {
           const result = await summarize({ store, spec, threads: flags.threads });
-          await writeOutputs(flags.out, result.rows, spec);
-          console.log(describeRun(result, performance.now() - started, flags.out));
+          const writes = await writeOutputs(flags.out, result.rows, spec);
+          console.log(describeRun(result, performance.now() - started, flags.out, writes));
         } finally {
           await store.close();
         }
@@ -68,11 +69,13 @@ async function podRows(root: string, spec: RunSpec): Promise<number> {
   }
 }
 
-export function describeRun(result: SummaryResult, elapsedMs: number, outputs: string[]): string {
+export function describeRun(result: SummaryResult, elapsedMs: number, outputs: string[], writes: OutputTiming[] = []): string {
   const { rowsIn, counts } = result;
-  return [
+  const lines = [
     `read   ${count(rowsIn.pod)} pod usage, ${count(rowsIn.storage)} storage, ${count(rowsIn.nodeLabels)} node label, ${count(rowsIn.namespaceLabels)} namespace label rows from ${result.files} files`,
-    `wrote  ${count(counts.pod)} pod, ${count(counts.storage)} storage, ${count(counts.unallocated)} unallocated rows to ${outputs.join(', ')}`,
+    `wrote  ${count(counts.pod)} pod, ${count(counts.storage)} storage, ${count(counts.unallocated)} unallocated rows to ${outputs.map(redactTarget).join(', ')}`,
     `took   ${seconds(elapsedMs)} (discover ${seconds(result.timings.discover)}, kernel ${seconds(result.timings.kernel)}, finalize ${seconds(result.timings.finalize)})`,
-  ].join('\n');
+  ];
+  for (const w of writes) lines.push(`sink   ${w.target}: ${seconds(w.ms)}${w.detail ? ` (${w.detail})` : ''}`);
+  return lines.join('\n');
 }

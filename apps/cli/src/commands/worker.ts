@@ -3,23 +3,51 @@ import { FleetWorker } from '@ocpsum/fleet';
 import { integer } from '../dataset-options.js';
 import { addFleetOptions, type FleetFlags } from '../fleet-options.js';
 import { closeOnSignal } from '../lifecycle.js';
+import { addMetricsOptions, processOps, withOpsServer, type MetricsFlags } from '../ops.js';
 import { connectRedis, redactUrl } from '../redis.js';
 
+type WorkerFlags = FleetFlags & MetricsFlags & { threads: number; concurrency: number; partialTtl: number };
+
 export function workerCommand(): Command {
-  return addFleetOptions(new Command('worker').description('process chunk and whole-dataset jobs; start as many as you like'))
+  return addMetricsOptions(
+    addFleetOptions(
+      new Command('worker').description('process chunk and whole-dataset jobs; start as many as you like'),
+    ),
+    9464,
+  )
     .option('--threads <n>', 'DuckDB threads of this worker', integer('--threads', 1, 256), 4)
     .option('--concurrency <n>', 'jobs processed at once', integer('--concurrency', 1, 64), 1)
-    .option('--partial-ttl <seconds>', 'how long partial aggregates stay in Redis', integer('--partial-ttl', 60, 30 * 86_400), 86_400)
-    .action(async (flags: FleetFlags & { threads: number; concurrency: number; partialTtl: number }) => {
+    .option(
+      '--partial-ttl <seconds>',
+      'how long partial aggregates stay in Redis',
+      integer('--partial-ttl', 60, 30 * 86_400),
+      86_400,
+    )
+    .action(async (flags: WorkerFlags) => {
+      const ops = processOps('worker');
       (await connectRedis(flags.redis)).disconnect();
-      const worker = await FleetWorker.start({
-        redisUrl: flags.redis,
-        prefix: flags.prefix,
-        threads: flags.threads,
-        concurrency: flags.concurrency,
-        partialTtl: flags.partialTtl,
-      });
-      console.error(`worker ${process.pid}: ${flags.threads} threads, concurrency ${flags.concurrency}, ${redactUrl(flags.redis)} prefix {${flags.prefix}}`);
-      closeOnSignal('worker', () => worker.close());
+      const { server, started: worker } = await withOpsServer(flags, ops, () =>
+        FleetWorker.start({
+          redisUrl: flags.redis,
+          prefix: flags.prefix,
+          threads: flags.threads,
+          concurrency: flags.concurrency,
+          partialTtl: flags.partialTtl,
+          events: ops.events,
+        }),
+      );
+      const redis = redactUrl(flags.redis);
+      ops.log.info(
+        {
+          event: 'ready',
+          threads: flags.threads,
+          concurrency: flags.concurrency,
+          redis,
+          prefix: flags.prefix,
+          metrics: `${server.url}/metrics`,
+        },
+        `worker ${process.pid}: ${flags.threads} threads, concurrency ${flags.concurrency}, ${redis} prefix {${flags.prefix}}, metrics ${server.url}/metrics`,
+      );
+      closeOnSignal('worker', ops.log, [() => worker.close(), () => server.close()]);
     });
 }

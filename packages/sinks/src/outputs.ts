@@ -5,35 +5,74 @@ import { summaryColumns, type RunSpec, type SummaryRow } from '@ocpsum/core';
 import { openStore } from '@ocpsum/storage';
 import { toCsv } from './csv.js';
 import { writeParquetFiles } from './parquet.js';
+import { isPostgresTarget, preparePostgres } from './postgres.js';
 
 /** An output written aside, made visible by commit or thrown away by abort. */
 export interface PreparedOutput {
   target: string;
   commit(): Promise<void>;
   abort(): Promise<void>;
+  /** What the output did, for the run's report (e.g. rows replaced). */
+  detail?: string;
+}
+
+/** One output of `writeOutputs`: its target (password redacted), time taken and what it did. */
+export interface OutputTiming {
+  target: string;
+  ms: number;
+  detail?: string;
 }
 
 /**
  * Writes the rows to every target, whole or not at all: all outputs are prepared first, and
- * only when every one succeeded are they committed. A target is `FILE.csv`, `FILE.parquet`, or a
- * folder that receives Parquet in the Hive layout `source=/year=/month=/day=/`.
+ * only when every one succeeded are they committed. A target is `FILE.csv`, `FILE.parquet`, a
+ * `postgres://…?schema=NAME` URL (koku's table, see postgres.ts), or a folder that receives
+ * Parquet in the Hive layout `source=/year=/month=/day=/`.
+ *
+ * PostgreSQL is the one output that can still be rolled back after its commit step began for the
+ * others, so it is prepared last (its transaction stays open the shortest time, and a failed file
+ * never touches it) and committed last (a failed commit of a file or folder rolls it back).
+ * A failed commit aborts every output not yet committed and says which ones were.
  */
 export async function writeOutputs(
   targets: readonly string[],
   rows: readonly SummaryRow[],
   spec: RunSpec,
-): Promise<void> {
+): Promise<OutputTiming[]> {
+  const ordered = [...targets.filter((t) => !isPostgresTarget(t)), ...targets.filter(isPostgresTarget)];
   const prepared: PreparedOutput[] = [];
+  const times: number[] = [];
   try {
-    for (const target of targets) prepared.push(await prepareOutput(target, rows, spec));
+    for (const target of ordered) {
+      const started = performance.now();
+      prepared.push(await prepareOutput(target, rows, spec));
+      times.push(performance.now() - started);
+    }
   } catch (error) {
-    await Promise.all(prepared.map((p) => p.abort()));
+    await Promise.all(prepared.map((p) => p.abort().catch(() => undefined)));
     throw error;
   }
-  for (const output of prepared) await output.commit();
+  for (let i = 0; i < prepared.length; i++) {
+    const started = performance.now();
+    try {
+      await prepared[i].commit();
+    } catch (error) {
+      // The failed one too: a file whose rename failed still has its temporary copy.
+      await Promise.all(prepared.slice(i).map((p) => p.abort().catch(() => undefined)));
+      if (i === 0 || !(error instanceof Error)) throw error;
+      error.message += ` (already committed: ${prepared
+        .slice(0, i)
+        .map((p) => p.target)
+        .join(', ')})`;
+      throw error;
+    }
+    times[i] += performance.now() - started;
+  }
+  return prepared.map((p, i) => ({ target: p.target, ms: times[i], detail: p.detail }));
 }
 
 export function prepareOutput(target: string, rows: readonly SummaryRow[], spec: RunSpec): Promise<PreparedOutput> {
+  if (isPostgresTarget(target)) return preparePostgres(target, rows, spec);
   const columns = summaryColumns(spec.byPod);
   if (target.endsWith('.csv'))
     return prepareFile(target, async (temporary) => writeFile(temporary, toCsv(rows, columns)));

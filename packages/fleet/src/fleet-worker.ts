@@ -144,7 +144,7 @@ export class FleetWorker {
   }
 
   private async kernel(data: ChunkJob | WholeJob) {
-    const store = this.stores.get(data.root);
+    const store = await this.stores.acquire(data.runId, data.root);
     const db = await this.engine.connect();
     try {
       const fetchStarted = performance.now();
@@ -154,6 +154,7 @@ export class FleetWorker {
       return { partial, fetchMs: kernelStarted - fetchStarted, kernelMs: performance.now() - kernelStarted };
     } finally {
       db.closeSync();
+      this.stores.release();
     }
   }
 

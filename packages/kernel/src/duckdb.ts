@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 
 export interface Engine {
@@ -14,6 +16,8 @@ export async function openEngine(threads: number): Promise<Engine> {
     threads: String(threads),
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
+    // Spills go to the temp folder, not the working directory (read-only in the container image).
+    temp_directory: join(tmpdir(), `ocpsum-duckdb-${process.pid}`),
   });
   const db = await instance.connect();
   return {

@@ -18,6 +18,7 @@ import {
 import { firstLine, type FileSchema } from './inspect.js';
 import { InputError } from './input-error.js';
 import { INPUT_COLUMNS } from './input-schema.js';
+import { readColumns, type Columns } from './read-columns.js';
 import { inputChecksQuery } from './sql/input-checks.js';
 import { latestLabelsQuery } from './sql/latest-labels.js';
 import { podUsageQuery } from './sql/pod-usage.js';
@@ -33,8 +34,6 @@ export interface Chunk {
   ranges: RowRange[];
   storageFiles: FileSchema[];
 }
-
-type Columns = Record<string, (string | number | null)[]>;
 
 /** Runs the kernel over a chunk: the chunk's rows → its partial aggregate. */
 export async function runKernel(db: DuckDBConnection, chunk: Chunk, spec: RunSpec): Promise<PartialAggregate> {
@@ -231,7 +230,7 @@ class Kernel {
   private async query(ranges: RowRange[], sql: (ranges: RowRange[]) => string): Promise<Columns> {
     const params = { start: this.spec.startDate, end: this.spec.endDate };
     try {
-      return (await this.db.runAndReadAll(sql(ranges), params)).getColumnsObjectJS() as Columns;
+      return await readColumns(this.db, sql(ranges), params);
     } catch (error) {
       for (const range of ranges) {
         try {

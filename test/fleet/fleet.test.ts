@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { RunRecords } from '@ocpsum/fleet';
-import { startRedis, startS3, type RedisServer, type S3Server } from '../harness/index.js';
-import type { Child } from '../harness/processes.js';
+import { startRedis, startS3, type RedisServer, type S3Server } from '@ocpsum/services';
+import type { Child } from '@ocpsum/services';
 import { ocpsum } from '../helpers/cli.js';
 import { expectSameCsv } from '../helpers/csv.js';
 import { startOcpsum, stopChild } from '../helpers/fleet.js';
@@ -99,5 +99,18 @@ describe('a 300K-row dataset on S3, 3 worker processes and a coordinator', () =>
     const client = new Redis(redis.url);
     expect(await client.keys('{e2e}:run:*:partial:*'), 'partials removed after the run').toEqual([]);
     client.disconnect();
+  });
+});
+
+describe('ocpsum run --mode fleet', () => {
+  test('runs a whole fleet in its own process, exits when done, and matches memory mode', async () => {
+    const out = join(work, 'in-process.csv');
+    const result = await ocpsum(
+      ['run', '--mode', 'fleet', ...dataset(SMALL), ...fleet('inproc'), '--threshold', '1000', '--chunk-rows', '10000', '--out', out],
+      { env, timeoutMs: 120_000 },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/: done \(chunks, (\d+)\/\1 chunks/);
+    await expectSameCsv(out, join(work, 'small-memory.csv'));
   });
 });

@@ -1,4 +1,4 @@
-import { startChild, stopChild, waitReady, type Child } from '../harness/processes.js';
+import { startChild, stopChild, waitReady, type Child } from '@ocpsum/services';
 import { CLI } from './cli.js';
 
 export interface OcpsumChild extends Child {

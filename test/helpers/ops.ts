@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startRedis, startS3, type RedisServer, type S3Server } from '../harness/index.js';
+import { startRedis, startS3, type RedisServer, type S3Server } from '@ocpsum/services';
 import { ocpsum, type CliResult } from './cli.js';
 import { startOcpsum, stopChild, type OcpsumChild } from './fleet.js';
 

@@ -4,16 +4,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
-import {
-  LocalStore,
-  openStore,
-  resolveS3Config,
-  S3Store,
-  type ObjectStore,
-  type S3StoreOptions,
-} from '@ocpsum/storage';
+import { LocalStore, openStore, resolveS3Config, type ObjectStore, type S3StoreOptions } from '@ocpsum/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startS3, type S3Server } from '../harness/index.js';
+import { freePort, startS3, type S3Server } from '@ocpsum/services';
 
 async function keys(store: ObjectStore, prefix: string): Promise<string[]> {
   const found: string[] = [];
@@ -97,7 +90,7 @@ describe('LocalStore', () => {
 describe('S3Store', () => {
   let server: S3Server;
   let options: S3StoreOptions;
-  let store: S3Store;
+  let store: ObjectStore;
   beforeAll(async () => {
     server = await startS3();
     // An empty env: these tests must not depend on (or send) the developer's own AWS settings.
@@ -107,7 +100,7 @@ describe('S3Store', () => {
       secretAccessKey: server.secretAccessKey,
       env: {},
     };
-    store = new S3Store('s3://ocpsum/contract', options);
+    store = openStore('s3://ocpsum/contract', options);
   });
   afterAll(async () => {
     await store?.close();
@@ -117,7 +110,7 @@ describe('S3Store', () => {
   objectStoreContract(() => store);
 
   it('stores a 5,000,000-byte buffer and a stream of the same size byte for byte', async () => {
-    const s3 = new S3Store('s3://ocpsum/big/', options);
+    const s3 = openStore('s3://ocpsum/big/', options);
     try {
       const bytes = randomBytes(5_000_000);
       await s3.put('buffer.bin', bytes);
@@ -135,7 +128,7 @@ describe('S3Store', () => {
   });
 
   it('uploads a stream longer than one part as a multipart upload', async () => {
-    const s3 = new S3Store('s3://ocpsum/multipart', { ...options, partSize: 5 * 1024 * 1024 });
+    const s3 = openStore('s3://ocpsum/multipart', { ...options, partSize: 5 * 1024 * 1024 });
     try {
       const bytes = randomBytes(12_000_000);
       await s3.put('three-parts.bin', streamOf(bytes));
@@ -147,7 +140,7 @@ describe('S3Store', () => {
   });
 
   it('lists more than 1000 objects across pages, in key order', async () => {
-    const s3 = new S3Store('s3://ocpsum/many', options);
+    const s3 = openStore('s3://ocpsum/many', options);
     try {
       const names = Array.from({ length: 1100 }, (_, i) => `k/${String(i).padStart(5, '0')}`);
       for (let at = 0; at < names.length; at += 50) {
@@ -161,7 +154,7 @@ describe('S3Store', () => {
   });
 
   it('downloads a local file once per version and removes the cache on close', async () => {
-    const s3 = new S3Store('s3://ocpsum/cache', options);
+    const s3 = openStore('s3://ocpsum/cache', options);
     await s3.put('data/f.parquet', Buffer.from('first version'));
     const [first, same] = await Promise.all([s3.localFile('data/f.parquet'), s3.localFile('data/f.parquet')]);
     expect(same).toBe(first);
@@ -179,7 +172,7 @@ describe('S3Store', () => {
   it('names the object in errors', async () => {
     await expect(store.get('nothing/here')).rejects.toThrow('s3://ocpsum/contract/nothing/here: not found');
     await expect(store.localFile('nothing/here')).rejects.toThrow('s3://ocpsum/contract/nothing/here: not found');
-    const noBucket = new S3Store('s3://no-such-bucket', options);
+    const noBucket = openStore('s3://no-such-bucket', options);
     await expect(noBucket.head('x')).rejects.toThrow('s3://no-such-bucket/x: not found');
     await expect(keys(noBucket, '')).rejects.toThrow(/bucket "no-such-bucket" does not exist/);
     await noBucket.close();
@@ -187,7 +180,7 @@ describe('S3Store', () => {
 
   it('fails fast with a clear message when the endpoint is unreachable', async () => {
     const endpoint = `http://127.0.0.1:${await freePort()}`; // nothing listens there
-    const s3 = new S3Store('s3://ocpsum', { ...options, endpoint });
+    const s3 = openStore('s3://ocpsum', { ...options, endpoint });
     const started = Date.now();
     await expect(s3.head('x')).rejects.toThrow(`s3://ocpsum/x: cannot reach S3 endpoint ${endpoint} (ECONNREFUSED)`);
     expect(Date.now() - started).toBeLessThan(5000);
@@ -216,10 +209,11 @@ describe('S3Store', () => {
     expect(resolveS3Config('s3://ocpsum', { env: {} }).forcePathStyle).toBe(false);
   });
 
-  it('is what openStore gives for s3:// roots', async () => {
+  it('is what openStore gives for s3:// roots, with the configuration checked at once', async () => {
     const opened = openStore('s3://ocpsum/contract', options);
-    expect(opened).toBeInstanceOf(S3Store);
+    expect(opened).not.toBeInstanceOf(LocalStore);
     expect(opened.root).toBe('s3://ocpsum/contract');
     await opened.close();
+    expect(() => openStore('s3://', options)).toThrow();
   });
 });

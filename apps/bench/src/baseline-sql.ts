@@ -69,7 +69,11 @@ export function baselineSql(variant: BaselineVariant, input: BaselineInput): str
   const effective = (eff: string, usage: string, request: string) =>
     `coalesce(${eff}, CASE WHEN ${usage} IS NULL OR ${request} IS NULL THEN NULL ELSE greatest(${usage}, ${request}) END)`;
   const effCpu = (p = '') =>
-    effective(`${p}pod_effective_usage_cpu_core_seconds`, `${p}pod_usage_cpu_core_seconds`, `${p}pod_request_cpu_core_seconds`);
+    effective(
+      `${p}pod_effective_usage_cpu_core_seconds`,
+      `${p}pod_usage_cpu_core_seconds`,
+      `${p}pod_request_cpu_core_seconds`,
+    );
   const effMem = (p = '') =>
     effective(
       `${p}pod_effective_usage_memory_byte_seconds`,

@@ -54,7 +54,16 @@ export async function ensureDataset(cli: string, dataDir: string, rows: number, 
   progress(`generating ${label} (${rows.toLocaleString('en-US')} pod usage rows, seed ${seed}) into ${dir}…`);
   await rm(dir, { recursive: true, force: true });
   const args = [cli, 'generate', '--out', dir, '--rows', String(rows), '--seed', String(seed)];
-  args.push('--year', String(DATASET.year), '--month', String(DATASET.month), '--org', DATASET.org, '--source', DATASET.source);
+  args.push(
+    '--year',
+    String(DATASET.year),
+    '--month',
+    String(DATASET.month),
+    '--org',
+    DATASET.org,
+    '--source',
+    DATASET.source,
+  );
   const run = await timed(process.execPath, args);
   const keys = await listFiles(dir);
   let bytes = 0;
@@ -71,7 +80,9 @@ export async function ensureDataset(cli: string, dataDir: string, rows: number, 
   };
   // Written last: a generation cut short leaves no marker and is redone next time.
   await writeFile(join(dir, MARKER), JSON.stringify(marker, null, 2));
-  progress(`generated ${label} in ${(run.wallMs / 1000).toFixed(1)} s: ${keys.length} files, ${(bytes / 2 ** 20).toFixed(1)} MB`);
+  progress(
+    `generated ${label} in ${(run.wallMs / 1000).toFixed(1)} s: ${keys.length} files, ${(bytes / 2 ** 20).toFixed(1)} MB`,
+  );
   return { label, rows, seed, dir, ...pick(marker), reused: false };
 }
 

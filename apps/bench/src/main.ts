@@ -45,7 +45,8 @@ interface Flags {
 
 const whole = (name: string, min: number, max: number) => (value: string) => {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}`);
+  if (!/^\d+$/.test(value) || n < min || n > max)
+    throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}`);
   return n;
 };
 
@@ -64,7 +65,12 @@ const program = new Command('ocpsum-bench')
   )
   .option('--workers <n>', 'fleet worker processes', whole('--workers', 1, 64), 2)
   .option('--threads <n>', 'DuckDB threads per worker, in memory, and of the baselines', whole('--threads', 1, 256), 4)
-  .option('--repeat <n>', `runs of each measurement (sizes from ${SINGLE_RUN_ROWS / 1e6}M rows: 1)`, whole('--repeat', 1, 100), 3)
+  .option(
+    '--repeat <n>',
+    `runs of each measurement (sizes from ${SINGLE_RUN_ROWS / 1e6}M rows: 1)`,
+    whole('--repeat', 1, 100),
+    3,
+  )
   .option('--data <dir>', 'where generated datasets are kept and reused', 'bench/data')
   .option('--out <dir>', 'where results go (JSON, Markdown, SVG)', 'bench/results')
   .option('--chunk-rows <n>', 'fleet chunk size in rows', whole('--chunk-rows', 1000, 1e9), 250_000)
@@ -119,11 +125,13 @@ async function bench(flags: Flags): Promise<number> {
   };
   const wants = (path: PathName) => flags.paths.includes(path);
   if (flags.repeat > 1 && flags.sizes.some((rows) => rows >= SINGLE_RUN_ROWS)) {
-    note(`sizes of ${SINGLE_RUN_ROWS / 1e6}M rows and more ran once (--repeat 1), to keep the benchmark within 20 minutes`);
+    note(
+      `sizes of ${SINGLE_RUN_ROWS / 1e6}M rows and more ran once (--repeat 1), to keep the benchmark within 20 minutes`,
+    );
   }
   if (wants('fleet')) {
     note(
-      'Redis peak = used_memory_peak after the size\'s runs; redis-server is restarted for every size because CONFIG RESETSTAT ' +
+      "Redis peak = used_memory_peak after the size's runs; redis-server is restarted for every size because CONFIG RESETSTAT " +
         'does not reset the peak on this Redis version',
     );
     note(
@@ -131,7 +139,9 @@ async function bench(flags: Flags): Promise<number> {
         'the upload is not timed as part of the run',
     );
   }
-  note('baseline wall = the DuckDB query alone (result materialized in a temp table); its peak RSS is that of its own process');
+  note(
+    'baseline wall = the DuckDB query alone (result materialized in a temp table); its peak RSS is that of its own process',
+  );
 
   let failed = false;
   try {
@@ -190,7 +200,9 @@ async function bench(flags: Flags): Promise<number> {
             if (r === 1) checkCsv = csv;
             else await rm(csv, { force: true });
             runs.push(run);
-            progress(`${label}: memory run ${r}/${repeat}: ${(run.wallMs / 1000).toFixed(2)} s, ${(run.peakRssBytes / 2 ** 20).toFixed(0)} MB`);
+            progress(
+              `${label}: memory run ${r}/${repeat}: ${(run.wallMs / 1000).toFixed(2)} s, ${(run.peakRssBytes / 2 ** 20).toFixed(0)} MB`,
+            );
           }
           size.memory = {
             runs,
@@ -258,7 +270,9 @@ async function bench(flags: Flags): Promise<number> {
       if (checkCsv) await rm(checkCsv, { force: true });
       size.targets = evaluateTargets(size);
       for (const t of size.targets) {
-        progress(`${label}: target ${t.path} ${t.what}: ${+t.value.toFixed(2)} ${t.unit} ${t.ok ? '✓' : '✗'} ≤ ${t.limit} ${t.unit}`);
+        progress(
+          `${label}: target ${t.path} ${t.what}: ${+t.value.toFixed(2)} ${t.unit} ${t.ok ? '✓' : '✗'} ≤ ${t.limit} ${t.unit}`,
+        );
       }
     }
   } catch (error) {
@@ -314,10 +328,13 @@ async function baselineRuns(
     const result = JSON.parse(run.stdout) as BaselineResult;
     first ??= result;
     runs.push({ queryMs: result.queryMs, processWallMs: run.wallMs, peakRssBytes: run.peakRssBytes });
-    progress(`${label}: baseline ${variant} run ${r}/${repeat}: query ${(result.queryMs / 1000).toFixed(2)} s, ${result.rows} pod rows`);
+    progress(
+      `${label}: baseline ${variant} run ${r}/${repeat}: query ${(result.queryMs / 1000).toFixed(2)} s, ${result.rows} pod rows`,
+    );
   }
   const check = first!.check && { ...first!.check, passed: checkPassed(first!.check, first!.rows) };
-  if (check && !check.passed) progress(`${label}: baseline ${variant} pod rows DIFFER from ocpsum's: ${JSON.stringify(check)}`);
+  if (check && !check.passed)
+    progress(`${label}: baseline ${variant} pod rows DIFFER from ocpsum's: ${JSON.stringify(check)}`);
   return {
     runs,
     wall: spread(runs.map((r) => r.queryMs)),

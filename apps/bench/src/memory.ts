@@ -17,7 +17,18 @@ export async function memoryRun(
   dataset: Dataset,
   options: { threads: number; reference: string; csv: string },
 ): Promise<MemoryRun> {
-  const args = [cli, 'run', '--mode', 'memory', '--root', dataset.dir, '--org', DATASET.org, '--source', DATASET.source];
+  const args = [
+    cli,
+    'run',
+    '--mode',
+    'memory',
+    '--root',
+    dataset.dir,
+    '--org',
+    DATASET.org,
+    '--source',
+    DATASET.source,
+  ];
   args.push('--year', String(DATASET.year), '--month', String(DATASET.month), '--reference', options.reference);
   args.push('--threads', String(options.threads), '--out', options.csv);
   const run = await timed(process.execPath, args);

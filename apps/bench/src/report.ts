@@ -2,7 +2,15 @@ import type { BenchResults, SizeResult, TargetResult } from './results.js';
 import { mb, rowsShort, type Spread } from './stats.js';
 import { targetMark } from './targets.js';
 
-export const HEADER = ['rows', 'path', 'wall median (min–max)', 'rows/s', 'peak RSS per process', 'Redis peak', 'partial bytes'];
+export const HEADER = [
+  'rows',
+  'path',
+  'wall median (min–max)',
+  'rows/s',
+  'peak RSS per process',
+  'Redis peak',
+  'partial bytes',
+];
 
 export const secs = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 export const mbText = (bytes: number) => `${mb(bytes).toFixed(0)} MB`;
@@ -57,7 +65,8 @@ export function tableRows(sizes: SizeResult[]): string[][] {
     if (size.fleet) {
       const f = size.fleet;
       const chunks = f.runs[0]?.chunks ?? 0;
-      const mode = f.runs[0]?.mode === 'whole' ? 'fleet (whole)' : `fleet (${chunks} chunk${chunks === 1 ? '' : 's'})`;
+      const mode =
+        f.runs[0]?.mode === 'whole' ? 'fleet (routed to whole)' : `fleet (${chunks} chunk${chunks === 1 ? '' : 's'})`;
       const rss = f.processes
         .map((p) =>
           withTargets(
@@ -82,7 +91,15 @@ export function tableRows(sizes: SizeResult[]): string[][] {
     for (const variant of ['straightforward', 'tuned'] as const) {
       const b = size.baselines[variant];
       if (!b) continue;
-      rows.push([label, `baseline ${variant}`, wallText(b.wall), rate(size.rows, b.wall.median), mbText(b.peakRssBytes), '–', '–']);
+      rows.push([
+        label,
+        `baseline ${variant}`,
+        wallText(b.wall),
+        rate(size.rows, b.wall.median),
+        mbText(b.peakRssBytes),
+        '–',
+        '–',
+      ]);
     }
     for (const error of size.errors) rows.push([label, 'error', error.split('\n')[0].slice(0, 120), '', '', '', '']);
   }
@@ -132,7 +149,9 @@ export function detailLines(size: SizeResult): string[] {
   }
   if (size.fleet) {
     const f = size.fleet;
-    lines.push(`${label}: fleet start-up (spawn → ready): ${f.processes.map((p) => `${p.name} ${secs(p.startupMs)}`).join(', ')}`);
+    lines.push(
+      `${label}: fleet start-up (spawn → ready): ${f.processes.map((p) => `${p.name} ${secs(p.startupMs)}`).join(', ')}`,
+    );
     const run = f.runs[0];
     if (run) {
       const phases = Object.entries(run.report.phases)

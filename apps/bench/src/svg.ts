@@ -21,24 +21,19 @@ export interface Panel {
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const fix = (n: number) => +n.toFixed(1);
 
-/** Log-scale domain around the values: whole decades when the data spans them, else half a decade of margin. */
+/** Log-scale domain: the whole decades around the values, at least one decade wide. */
 export function logDomain(values: number[]): [number, number] {
   const positive = values.filter((v) => v > 0 && Number.isFinite(v));
   if (!positive.length) return [1, 10];
-  let lo = Math.log10(Math.min(...positive));
-  let hi = Math.log10(Math.max(...positive));
-  if (hi - lo < 1) {
-    const mid = (lo + hi) / 2;
-    lo = Math.min(lo, mid - 0.5);
-    hi = Math.max(hi, mid + 0.5);
-  }
-  return [10 ** Math.floor(lo - 0.05), 10 ** Math.ceil(hi + 0.05)];
+  const lo = Math.floor(Math.log10(Math.min(...positive)) + 1e-9);
+  const hi = Math.max(lo + 1, Math.ceil(Math.log10(Math.max(...positive)) - 1e-9));
+  return [+(10 ** lo).toPrecision(6), +(10 ** hi).toPrecision(6)];
 }
 
-/** Tick values of a log axis: 1-2-5 per decade for short ranges, powers of ten otherwise. */
+/** Tick values of a log axis: 1-2-5 per decade for up to two decades, powers of ten otherwise. */
 export function logTicks([lo, hi]: [number, number]): number[] {
   const decades = Math.log10(hi / lo);
-  const steps = decades <= 3 ? [1, 2, 5] : [1];
+  const steps = decades <= 2 ? [1, 2, 5] : [1];
   const ticks: number[] = [];
   for (let k = Math.floor(Math.log10(lo)); k <= Math.ceil(Math.log10(hi)); k++) {
     for (const s of steps) {
@@ -92,7 +87,10 @@ export function chartSvg(panels: Panel[], options: { title: string; subtitle?: s
     const yd = logDomain(ys);
     const sx = (x: number) => ox + (w * Math.log10(x / xd[0])) / Math.log10(xd[1] / xd[0]);
     const sy = (y: number) => oy + h - (h * Math.log10(y / yd[0])) / Math.log10(yd[1] / yd[0]);
-    out.push(`<g>`, `<text x="${ox + w / 2}" y="${oy - 12}" text-anchor="middle" font-size="13" font-weight="600">${esc(panel.title)}</text>`);
+    out.push(
+      `<g>`,
+      `<text x="${ox + w / 2}" y="${oy - 12}" text-anchor="middle" font-size="13" font-weight="600">${esc(panel.title)}</text>`,
+    );
     out.push(`<rect x="${ox}" y="${oy}" width="${w}" height="${h}" fill="none" stroke="#999"/>`);
     for (const t of logTicks(xd)) {
       const x = fix(sx(t));
@@ -113,7 +111,9 @@ export function chartSvg(panels: Panel[], options: { title: string; subtitle?: s
       `<text transform="translate(${ox - 62} ${oy + h / 2}) rotate(-90)" text-anchor="middle">${esc(panel.yLabel)}</text>`,
     );
     for (const s of panel.series) {
-      const pts = s.points.filter(([x, y]) => x > 0 && y > 0 && Number.isFinite(x) && Number.isFinite(y)).sort((a, b) => a[0] - b[0]);
+      const pts = s.points
+        .filter(([x, y]) => x > 0 && y > 0 && Number.isFinite(x) && Number.isFinite(y))
+        .sort((a, b) => a[0] - b[0]);
       if (!pts.length) continue;
       const dash = s.dash ? ` stroke-dasharray="${s.dash}"` : '';
       out.push(
@@ -149,8 +149,16 @@ export function benchChart(results: BenchResults): string {
     return peaks.length ? mb(Math.max(...peaks)) : undefined;
   };
   const time: Series[] = [
-    { name: 'memory (ocpsum run)', color: COLORS.memory, points: series((s) => s.memory && s.memory.wall.median / 1000) },
-    { name: 'fleet (enqueue → output)', color: COLORS.fleet, points: series((s) => s.fleet && s.fleet.wall.median / 1000) },
+    {
+      name: 'memory (ocpsum run)',
+      color: COLORS.memory,
+      points: series((s) => s.memory && s.memory.wall.median / 1000),
+    },
+    {
+      name: 'fleet (enqueue → output)',
+      color: COLORS.fleet,
+      points: series((s) => s.fleet && s.fleet.wall.median / 1000),
+    },
     {
       name: 'baseline straightforward',
       color: COLORS.straightforward,
@@ -173,7 +181,14 @@ export function benchChart(results: BenchResults): string {
   const m = results.machine;
   return chartSvg(
     [
-      { title: 'Wall time (median)', xLabel: 'pod usage rows', yLabel: 'seconds', formatX: rowsShort, formatY: seconds, series: time },
+      {
+        title: 'Wall time (median)',
+        xLabel: 'pod usage rows',
+        yLabel: 'seconds',
+        formatX: rowsShort,
+        formatY: seconds,
+        series: time,
+      },
       {
         title: 'Peak RSS (fleet: largest process)',
         xLabel: 'pod usage rows',

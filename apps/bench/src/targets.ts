@@ -57,6 +57,7 @@ export function evaluateTargets(size: SizeResult): TargetResult[] {
 
 /** `✓ ≤ 0.8 s` / `✗ ≤ 400 MB`. */
 export function targetMark(target: TargetResult): string {
-  const limit = target.unit === 'MB' && target.limit >= 1024 ? `${target.limit / 1024} GB` : `${target.limit} ${target.unit}`;
+  const limit =
+    target.unit === 'MB' && target.limit >= 1024 ? `${target.limit / 1024} GB` : `${target.limit} ${target.unit}`;
   return `${target.ok ? '✓' : '✗'} ≤ ${target.unit === '×' ? `${target.limit}×` : limit}`;
 }

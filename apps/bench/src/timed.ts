@@ -58,11 +58,15 @@ export function timed(command: string, args: string[], env: NodeJS.ProcessEnv = 
       const lines = stderr.trimEnd().split('\n');
       let last = lines.length - 1;
       while (last >= 0 && !lines[last].startsWith(MARK)) last--;
-      const own = lines.filter((_, i) => i !== last && !/^Command (exited with non-zero status|terminated by signal)/.test(lines[i]));
+      const own = lines.filter(
+        (_, i) => i !== last && !/^Command (exited with non-zero status|terminated by signal)/.test(lines[i]),
+      );
       const text = own.join('\n');
       const what = `${command} ${args.join(' ')}`;
       if (last < 0 || code !== 0) {
-        reject(new Error(`${what} failed (${signal ?? `exit ${code}`}):\n${text.slice(-4000)}\n${stdout.slice(-2000)}`));
+        reject(
+          new Error(`${what} failed (${signal ?? `exit ${code}`}):\n${text.slice(-4000)}\n${stdout.slice(-2000)}`),
+        );
         return;
       }
       const [, seconds, kb] = lines[last].split(' ');

@@ -10,7 +10,9 @@ export interface FleetFlags {
 export function addFleetOptions(command: Command): Command {
   return command
     .addOption(new Option('--redis <url>', 'Redis URL').env('OCPSUM_REDIS_URL').default('redis://127.0.0.1:6379'))
-    .addOption(new Option('--prefix <name>', 'queue and key prefix (wrapped in {…})').env('OCPSUM_PREFIX').default('ocpsum'));
+    .addOption(
+      new Option('--prefix <name>', 'queue and key prefix (wrapped in {…})').env('OCPSUM_PREFIX').default('ocpsum'),
+    );
 }
 
 export interface PlanFlags {
@@ -22,8 +24,18 @@ export interface PlanFlags {
 
 export function addPlanOptions(command: Command): Command {
   return command
-    .option('--threshold <rows>', 'datasets with fewer pod rows run as one in-memory job', integer('--threshold', 0, 1e12), 100_000)
+    .option(
+      '--threshold <rows>',
+      'datasets with fewer pod rows run as one in-memory job',
+      integer('--threshold', 0, 1e12),
+      100_000,
+    )
     .option('--chunk-rows <rows>', 'rows per chunk', integer('--chunk-rows', 1000, 1e9), 250_000)
-    .option('--deadline <seconds>', 'fail a run not finished this long after enqueueing', integer('--deadline', 1, 7 * 86_400), 1800)
+    .option(
+      '--deadline <seconds>',
+      'fail a run not finished this long after enqueueing',
+      integer('--deadline', 1, 7 * 86_400),
+      1800,
+    )
     .option('--attempts <n>', 'attempts per chunk before the run fails', integer('--attempts', 1, 20), 3);
 }

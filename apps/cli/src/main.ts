@@ -1,34 +1,34 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { demoCommand } from './commands/demo.js';
-import { generateCommand } from './commands/generate.js';
-import { runCommand } from './commands/run.js';
-import { enqueueCommand } from './commands/enqueue.js';
-import { statusCommand } from './commands/status.js';
-import { cancelCommand } from './commands/cancel.js';
-import { workerCommand } from './commands/worker.js';
-import { coordinatorCommand } from './commands/coordinator.js';
-import { boardCommand } from './commands/board.js';
-import { pgCommand } from './commands/pg.js';
 
 // The pinned AWS SDK supports Node 20; its notice about future releases is noise on every command.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+/**
+ * Commands load only when named: a command's module pulls in its engine (DuckDB, BullMQ, the AWS
+ * SDK, Bull Board…), and loading all of them cost every invocation about a second.
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  run: async () => (await import('./commands/run.js')).runCommand(),
+  enqueue: async () => (await import('./commands/enqueue.js')).enqueueCommand(),
+  status: async () => (await import('./commands/status.js')).statusCommand(),
+  cancel: async () => (await import('./commands/cancel.js')).cancelCommand(),
+  worker: async () => (await import('./commands/worker.js')).workerCommand(),
+  coordinator: async () => (await import('./commands/coordinator.js')).coordinatorCommand(),
+  board: async () => (await import('./commands/board.js')).boardCommand(),
+  pg: async () => (await import('./commands/pg.js')).pgCommand(),
+  generate: async () => (await import('./commands/generate.js')).generateCommand(),
+  demo: async () => (await import('./commands/demo.js')).demoCommand(),
+};
+
 const program = new Command('ocpsum')
   .description('OpenShift usage reports → cost-management daily summaries')
-  .showHelpAfterError()
-  .addCommand(runCommand())
-  .addCommand(enqueueCommand())
-  .addCommand(statusCommand())
-  .addCommand(cancelCommand())
-  .addCommand(workerCommand())
-  .addCommand(coordinatorCommand())
-  .addCommand(boardCommand())
-  .addCommand(pgCommand())
-  .addCommand(generateCommand())
-  .addCommand(demoCommand());
+  .showHelpAfterError();
 
 try {
+  const named = process.argv[2];
+  const wanted = named && named in COMMANDS ? [named] : Object.keys(COMMANDS);
+  for (const name of wanted) program.addCommand(await COMMANDS[name]());
   await program.parseAsync();
 } catch (error) {
   // Users see what is wrong, not a stack trace; OCPSUM_DEBUG=1 shows the stack.

@@ -1,3 +1,4 @@
+import { redactUrl } from '@ocpsum/core';
 import { Redis } from 'ioredis';
 
 /** A Redis client that fails fast with a clear message when the server cannot be reached. */
@@ -18,15 +19,4 @@ export async function connectRedis(url: string): Promise<Redis> {
   // Reachable at start: from now on ride out restarts instead of failing on the first lost connection.
   redis.options.retryStrategy = (times) => Math.min(times * 100, 1000);
   return redis;
-}
-
-/** A URL safe to print: the password replaced. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(invalid URL)';
-  }
 }

@@ -1,5 +1,5 @@
 import type { RunRecord } from '@ocpsum/fleet';
-import { redactTarget } from '@ocpsum/sinks';
+import { redactUrl } from '@ocpsum/core';
 import { count, seconds, table } from './format.js';
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
@@ -13,17 +13,40 @@ export function describeRecord(record: RunRecord): string {
   if (record.finishedAt) lines.push(`took ${seconds(record.finishedAt - record.createdAt)} from enqueue to output`);
   const report = record.report;
   if (!report) return lines.join('\n');
-  const kinds = (counts: Record<string, number>) => Object.entries(counts).map(([k, v]) => `${count(v)} ${k}`).join(', ');
+  const kinds = (counts: Record<string, number>) =>
+    Object.entries(counts)
+      .map(([k, v]) => `${count(v)} ${k}`)
+      .join(', ');
   lines.push(`rows in:  ${kinds(report.rowsIn)}`);
   lines.push(`rows out: ${kinds(report.rowsOut)}`);
-  lines.push(`phases:   ${Object.entries(report.phases).map(([k, v]) => `${k} ${seconds(v)}`).join(', ')}`);
-  lines.push(`outputs:  ${report.outputs.map(redactTarget).join(', ')}`);
+  lines.push(
+    `phases:   ${Object.entries(report.phases)
+      .map(([k, v]) => `${k} ${seconds(v)}`)
+      .join(', ')}`,
+  );
+  lines.push(`outputs:  ${report.outputs.map(redactUrl).join(', ')}`);
   if (report.chunks.length) {
-    lines.push('', table(
-      ['chunk', 'worker', 'rows', 'fetch ms', 'kernel ms', 'partial KB'],
-      report.chunks.map((c) => [c.chunk, c.worker, c.rows, Math.round(c.fetchMs), Math.round(c.kernelMs), Math.round(c.partialBytes / 1024)]),
-    ));
+    lines.push(
+      '',
+      table(
+        ['chunk', 'worker', 'rows', 'fetch ms', 'kernel ms', 'partial KB'],
+        report.chunks.map((c) => [
+          c.chunk,
+          c.worker,
+          c.rows,
+          Math.round(c.fetchMs),
+          Math.round(c.kernelMs),
+          Math.round(c.partialBytes / 1024),
+        ]),
+      ),
+    );
   }
-  lines.push('', table(['process', 'peak RSS'], Object.entries(report.peakRss).map(([p, b]) => [p, mb(b)])));
+  lines.push(
+    '',
+    table(
+      ['process', 'peak RSS'],
+      Object.entries(report.peakRss).map(([p, b]) => [p, mb(b)]),
+    ),
+  );
   return lines.join('\n');
 }

@@ -1,47 +1,53 @@
 import type { SummaryRow } from './interfaces.js';
 
+/** What a column holds: sinks map these to their own types. */
+export type ColumnKind = 'integer' | 'text' | 'date' | 'number' | 'json';
+
+/** Every output column, in koku's order, with its kind. */
+export const SUMMARY_COLUMNS: Readonly<Record<keyof SummaryRow, ColumnKind>> = {
+  report_period_id: 'integer',
+  cluster_id: 'text',
+  cluster_alias: 'text',
+  data_source: 'text',
+  usage_start: 'date',
+  usage_end: 'date',
+  namespace: 'text',
+  node: 'text',
+  resource_id: 'text',
+  pod: 'text',
+  pod_labels: 'json',
+  pod_usage_cpu_core_hours: 'number',
+  pod_request_cpu_core_hours: 'number',
+  pod_effective_usage_cpu_core_hours: 'number',
+  pod_limit_cpu_core_hours: 'number',
+  pod_usage_memory_gigabyte_hours: 'number',
+  pod_request_memory_gigabyte_hours: 'number',
+  pod_effective_usage_memory_gigabyte_hours: 'number',
+  pod_limit_memory_gigabyte_hours: 'number',
+  node_capacity_cpu_cores: 'number',
+  node_capacity_cpu_core_hours: 'number',
+  node_capacity_memory_gigabytes: 'number',
+  node_capacity_memory_gigabyte_hours: 'number',
+  cluster_capacity_cpu_core_hours: 'number',
+  cluster_capacity_memory_gigabyte_hours: 'number',
+  persistentvolumeclaim: 'text',
+  persistentvolume: 'text',
+  storageclass: 'text',
+  volume_labels: 'json',
+  persistentvolumeclaim_capacity_gigabyte: 'number',
+  persistentvolumeclaim_capacity_gigabyte_months: 'number',
+  volume_request_storage_gigabyte_months: 'number',
+  persistentvolumeclaim_usage_gigabyte_months: 'number',
+  source_uuid: 'text',
+  infrastructure_usage_cost: 'json',
+  csi_volume_handle: 'text',
+  cost_category_id: 'integer',
+  all_labels: 'json',
+};
+
 /** Output columns in koku's order; `pod` only when grouping by pod. */
 export function summaryColumns(byPod: boolean): (keyof SummaryRow)[] {
-  return [
-    'report_period_id',
-    'cluster_id',
-    'cluster_alias',
-    'data_source',
-    'usage_start',
-    'usage_end',
-    'namespace',
-    'node',
-    'resource_id',
-    ...(byPod ? (['pod'] as const) : []),
-    'pod_labels',
-    'pod_usage_cpu_core_hours',
-    'pod_request_cpu_core_hours',
-    'pod_effective_usage_cpu_core_hours',
-    'pod_limit_cpu_core_hours',
-    'pod_usage_memory_gigabyte_hours',
-    'pod_request_memory_gigabyte_hours',
-    'pod_effective_usage_memory_gigabyte_hours',
-    'pod_limit_memory_gigabyte_hours',
-    'node_capacity_cpu_cores',
-    'node_capacity_cpu_core_hours',
-    'node_capacity_memory_gigabytes',
-    'node_capacity_memory_gigabyte_hours',
-    'cluster_capacity_cpu_core_hours',
-    'cluster_capacity_memory_gigabyte_hours',
-    'persistentvolumeclaim',
-    'persistentvolume',
-    'storageclass',
-    'volume_labels',
-    'persistentvolumeclaim_capacity_gigabyte',
-    'persistentvolumeclaim_capacity_gigabyte_months',
-    'volume_request_storage_gigabyte_months',
-    'persistentvolumeclaim_usage_gigabyte_months',
-    'source_uuid',
-    'infrastructure_usage_cost',
-    'csi_volume_handle',
-    'cost_category_id',
-    'all_labels',
-  ];
+  return (Object.keys(SUMMARY_COLUMNS) as (keyof SummaryRow)[]).filter((c) => byPod || c !== 'pod');
 }
 
 /** The columns that identify a row; sorting by them gives every run the same order. */

@@ -1,5 +1,5 @@
 export * from './interfaces.js';
-export { summaryColumns, compareRows } from './columns.js';
+export { SUMMARY_COLUMNS, compareRows, summaryColumns, type ColumnKind } from './columns.js';
 export { finalize, INFRASTRUCTURE_USAGE_COST } from './finalize.js';
 export {
   ALWAYS_ENABLED_KEY,
@@ -27,3 +27,4 @@ export {
 export { monthBounds, referenceSchema, runSpec, runSpecSchema, type RunSpecInput } from './run-spec.js';
 export { coreHours, daysInMonth, gigabyteHours, gigabyteMonths, gigabytes } from './units.js';
 export { sqlIdentifier, sqlString } from './sql-text.js';
+export { redactUrl } from './redact.js';

@@ -1,11 +1,11 @@
-import { Job, Queue, QueueEvents, Worker } from 'bullmq';
+import { Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { finalize, mergeInto, emptyPartial } from '@ocpsum/core';
 import { decodePartial } from '@ocpsum/codec';
 import { writeOutputs } from '@ocpsum/sinks';
 import { finishRun, jobInfo, notify, observed, type FleetEvents } from './events.js';
 import { QUEUES, partialKey, queuePrefix } from './names.js';
-import { parsePayload, reduceJobSchema } from './payloads.js';
+import { parsePayload, reduceJobSchema, type ReduceJob } from './payloads.js';
 import { PROCESS_ID, peakRssBytes } from './process-id.js';
 import { RunRecords, type ChunkReport } from './run-records.js';
 import { STALL } from './stall.js';
@@ -27,6 +27,7 @@ export class Reducer {
   private readonly records: RunRecords;
   private readonly worker: Worker;
   private readonly events: QueueEvents[];
+  private readonly eventConnections: Redis[] = [];
   private readonly queues: Map<string, Queue>;
   private readonly watchdog: NodeJS.Timeout;
 
@@ -42,7 +43,7 @@ export class Reducer {
     });
     this.worker.on('failed', (job, error) => {
       if (!job) return;
-      const final = job.attemptsMade >= (job.opts.attempts ?? 1);
+      const final = job.attemptsMade >= (job.opts.attempts ?? 1) || error instanceof UnrecoverableError;
       notify(events, 'jobFailed', { ...jobInfo(QUEUES.reduce, job), attempt: job.attemptsMade }, error, {
         final,
         durationMs: job.processedOn ? Date.now() - job.processedOn : undefined,
@@ -55,7 +56,9 @@ export class Reducer {
     );
     this.watchdog = setInterval(() => void this.failOverdueRuns(), 2_000);
     this.events = Object.values(QUEUES).map((name) => {
-      const events = new QueueEvents(name, { connection: this.redis.duplicate(), prefix });
+      const connection = this.redis.duplicate();
+      this.eventConnections.push(connection);
+      const events = new QueueEvents(name, { connection, prefix });
       events.on('failed', ({ jobId, failedReason }) => void this.jobFailed(name, jobId, failedReason));
       if (options.events?.error)
         events.on('error', (error) => notify(options.events, 'error', `${name} events`, error));
@@ -71,6 +74,13 @@ export class Reducer {
 
   private async reduce(job: Job): Promise<void> {
     const data = parsePayload(reduceJobSchema, job.data, `reduce job ${job.id}`);
+    // A reduce job comes again when its reducer died after recording the run but before BullMQ heard
+    // that the job completed. The sinks hold the run and its partials may be gone: nothing is left to do.
+    const record = await this.records.get(data.runId);
+    if (record?.status === 'done') return this.deletePartials(data);
+    if (record?.status === 'failed' || record?.status === 'cancelled') {
+      throw new UnrecoverableError(`run ${data.runId} is ${record.status}`);
+    }
     await this.records.setStatus(data.runId, 'reducing');
     const started = performance.now();
     const chunks = Object.values(await job.getChildrenValues()) as ChunkReport[];
@@ -112,6 +122,10 @@ export class Reducer {
         outputs: data.outputs,
       },
     });
+    await this.deletePartials(data);
+  }
+
+  private async deletePartials(data: ReduceJob): Promise<void> {
     await this.redis.del(
       ...Array.from({ length: data.chunks }, (_, c) => partialKey(this.options.prefix, data.runId, c)),
     );
@@ -144,6 +158,8 @@ export class Reducer {
     await this.worker.close();
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     await Promise.all(this.events.map((e) => e.close()));
+    // BullMQ leaves the connections it was given open.
+    for (const connection of this.eventConnections) connection.disconnect();
     this.redis.disconnect();
   }
 }

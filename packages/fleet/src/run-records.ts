@@ -98,9 +98,11 @@ export class RunRecords {
     };
   }
 
+  /** Moves an active run forward (queued → running → reducing); a finished or lost run stays as it is. */
   async setStatus(runId: string, status: 'running' | 'reducing'): Promise<void> {
     await this.redis.eval(
-      `if redis.call('HGET', KEYS[1], 'status') == 'queued' or ARGV[1] == 'reducing' then redis.call('HSET', KEYS[1], 'status', ARGV[1]) end`,
+      `local s = redis.call('HGET', KEYS[1], 'status')
+if s == 'queued' or (s == 'running' and ARGV[1] == 'reducing') then redis.call('HSET', KEYS[1], 'status', ARGV[1]) end`,
       1,
       runKey(this.prefix, runId),
       status,

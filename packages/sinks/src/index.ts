@@ -8,7 +8,6 @@ export {
   isPostgresTarget,
   parsePostgresTarget,
   postgresTarget,
-  redactTarget,
   type PostgresTarget,
 } from './postgres.js';
 export { readPostgresReference, type PostgresReference } from './postgres-reference.js';

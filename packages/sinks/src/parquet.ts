@@ -2,38 +2,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBAppender } from '@duckdb/node-api';
-import { sqlString, type SummaryRow } from '@ocpsum/core';
-
-const INTEGER_COLUMNS = new Set<keyof SummaryRow>(['report_period_id', 'cost_category_id']);
-const DATE_COLUMNS = new Set<keyof SummaryRow>(['usage_start', 'usage_end']);
-const TEXT_COLUMNS = new Set<keyof SummaryRow>([
-  'cluster_id',
-  'cluster_alias',
-  'data_source',
-  'namespace',
-  'node',
-  'resource_id',
-  'pod',
-  'pod_labels',
-  'persistentvolumeclaim',
-  'persistentvolume',
-  'storageclass',
-  'csi_volume_handle',
-  'volume_labels',
-  'source_uuid',
-  'infrastructure_usage_cost',
-  'all_labels',
-]);
+import { SUMMARY_COLUMNS, sqlString, type SummaryRow } from '@ocpsum/core';
 
 /** Staging types: dates are staged as text and cast when written. */
 function sqlType(column: keyof SummaryRow): 'BIGINT' | 'VARCHAR' | 'DOUBLE' {
-  if (INTEGER_COLUMNS.has(column)) return 'BIGINT';
-  if (TEXT_COLUMNS.has(column) || DATE_COLUMNS.has(column)) return 'VARCHAR';
-  return 'DOUBLE';
+  const kind = SUMMARY_COLUMNS[column];
+  return kind === 'integer' ? 'BIGINT' : kind === 'number' ? 'DOUBLE' : 'VARCHAR';
 }
 
 const output = (column: keyof SummaryRow) =>
-  DATE_COLUMNS.has(column) ? `CAST(${column} AS DATE) AS ${column}` : column;
+  SUMMARY_COLUMNS[column] === 'date' ? `CAST(${column} AS DATE) AS ${column}` : column;
 
 /**
  * Writes rows as Parquet files, one per group (e.g. per day), into a fresh temporary folder;

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { sqlIdentifier, summaryColumns, type RunSpec, type SummaryRow } from '@ocpsum/core';
+import { redactUrl, sqlIdentifier, summaryColumns, type RunSpec, type SummaryRow } from '@ocpsum/core';
 import { csvCell } from './csv.js';
 import type { PreparedOutput } from './outputs.js';
 import { ensureSummaryTable, initTables, SUMMARY_TABLE } from './postgres-schema.js';
@@ -35,21 +35,10 @@ export function isPostgresTarget(target: string): boolean {
   return SCHEME.test(target);
 }
 
-/** The URL with any password replaced by `***`; also for strings that are not valid URLs. */
-export function redactTarget(target: string): string {
-  if (!isPostgresTarget(target)) return target;
-  try {
-    const url = new URL(target);
-    if (url.password) url.password = '***';
-    return url.toString();
-  } catch {
-    return target.replace(/^([a-z]+:\/\/[^:/@?#]*:)[^@]*@/i, '$1***@');
-  }
-}
 
 /** Parses and validates a PostgreSQL target; throws a message naming the (redacted) target. */
 export function parsePostgresTarget(target: string): PostgresTarget {
-  const redacted = redactTarget(target);
+  const redacted = redactUrl(target);
   const fail = (reason: string) => new Error(`PostgreSQL target ${redacted}: ${reason}`);
   if (!isPostgresTarget(target)) throw fail('expected postgres://user@host:port/database?schema=NAME');
   let url: URL;

@@ -3,4 +3,3 @@ export { checkKey } from './keys.js';
 export { LocalStore } from './local-store.js';
 export { openStore } from './open-store.js';
 export { resolveS3Config, type S3Config, type S3StoreOptions } from './s3-config.js';
-export { S3Store } from './s3-store.js';

@@ -10,7 +10,8 @@ import {
 import { integer } from '../dataset-options.js';
 import { addFleetOptions, type FleetFlags } from '../fleet-options.js';
 import { closeOnSignal } from '../lifecycle.js';
-import { connectRedis, redactUrl } from '../redis.js';
+import { redactUrl } from '@ocpsum/core';
+import { connectRedis } from '../redis.js';
 
 type BoardFlags = FleetFlags & { port: number; host: string; insecure: boolean; readOnly: boolean };
 

@@ -3,7 +3,8 @@ import { Reducer } from '@ocpsum/fleet';
 import { addFleetOptions, type FleetFlags } from '../fleet-options.js';
 import { closeOnSignal } from '../lifecycle.js';
 import { addMetricsOptions, processOps, withOpsServer, type MetricsFlags } from '../ops.js';
-import { connectRedis, redactUrl } from '../redis.js';
+import { redactUrl } from '@ocpsum/core';
+import { connectRedis } from '../redis.js';
 
 export function coordinatorCommand(): Command {
   return addMetricsOptions(

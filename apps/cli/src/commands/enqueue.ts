@@ -10,8 +10,15 @@ import { describeRecord } from '../report.js';
 type EnqueueFlags = DatasetFlags & FleetFlags & PlanFlags & { out: string[]; wait: boolean };
 
 export function enqueueCommand(): Command {
-  return addPlanOptions(addFleetOptions(addDatasetOptions(new Command('enqueue').description('put a run on the fleet\'s queues; prints its id'))))
-    .option('--out <target...>', 'FILE.csv, FILE.parquet, a folder or s3://… for Parquet by day, postgres://…?schema=NAME (repeatable)')
+  return addPlanOptions(
+    addFleetOptions(
+      addDatasetOptions(new Command('enqueue').description("put a run on the fleet's queues; prints its id")),
+    ),
+  )
+    .option(
+      '--out <target...>',
+      'FILE.csv, FILE.parquet, a folder or s3://… for Parquet by day, postgres://…?schema=NAME (repeatable)',
+    )
     .option('--wait', 'show progress until the run ends, then its report', false)
     .action(async (flags: EnqueueFlags) => {
       const spec = await specFromFlags(flags);
@@ -24,7 +31,11 @@ export function enqueueCommand(): Command {
 }
 
 /** Enqueues a run; with `wait`, follows it to the end with a progress bar. */
-export async function enqueueAndMaybeWait(flags: Omit<EnqueueFlags, 'wait'>, spec: RunSpec, wait: boolean): Promise<RunRecord | undefined> {
+export async function enqueueAndMaybeWait(
+  flags: Omit<EnqueueFlags, 'wait'>,
+  spec: RunSpec,
+  wait: boolean,
+): Promise<RunRecord | undefined> {
   const redis = await connectRedis(flags.redis);
   const coordinator = new Coordinator(redis, flags.prefix);
   try {

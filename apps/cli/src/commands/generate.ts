@@ -38,7 +38,8 @@ export function generateCommand(): Command {
     .action(async (flags: GenerateFlags) => {
       const started = performance.now();
       const id = { org: flags.org, source: flags.source, year: flags.year, month: flags.month };
-      if (!flags.manifest && flags.rows === undefined) throw new Error('say what to generate: --rows N or --manifest FILE');
+      if (!flags.manifest && flags.rows === undefined)
+        throw new Error('say what to generate: --rows N or --manifest FILE');
       const toS3 = flags.out.startsWith('s3://');
       // An S3 root gets a local dataset first, then every file is uploaded.
       const outDir = toS3 ? await mkdtemp(join(tmpdir(), 'ocpsum-generate-')) : flags.out;

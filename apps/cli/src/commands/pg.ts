@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { initPostgres, postgresTarget, redactTarget } from '@ocpsum/sinks';
+import { redactUrl } from '@ocpsum/core';
+import { initPostgres, postgresTarget } from '@ocpsum/sinks';
 
 interface PgInitFlags {
   pg: string;
@@ -15,7 +16,7 @@ export function pgCommand(): Command {
     .action(async (flags: PgInitFlags) => {
       const target = postgresTarget(flags.pg, flags.pgSchema);
       const { schema, created, existed } = await initPostgres(target);
-      console.log(`PostgreSQL ${redactTarget(target)}: schema ${schema} ready`);
+      console.log(`PostgreSQL ${redactUrl(target)}: schema ${schema} ready`);
       for (const table of created) console.log(`  created  ${schema}.${table}`);
       for (const table of existed) console.log(`  existed  ${schema}.${table}`);
     });

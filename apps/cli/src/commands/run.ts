@@ -1,32 +1,42 @@
 import { Command, Option } from 'commander';
 import type { RunSpec } from '@ocpsum/core';
-import { FleetWorker, readRowGroups, Reducer } from '@ocpsum/fleet';
 import { discoverDataset, summarize, type SummaryResult } from '@ocpsum/kernel';
-import { checkPostgresReachable, redactTarget, writeOutputs, type OutputTiming } from '@ocpsum/sinks';
+import { redactUrl } from '@ocpsum/core';
+import { checkPostgresReachable, writeOutputs, type OutputTiming } from '@ocpsum/sinks';
 import { openStore } from '@ocpsum/storage';
 import { addDatasetOptions, integer, specFromFlags, type DatasetFlags } from '../dataset-options.js';
 import { addFleetOptions, addPlanOptions, type FleetFlags, type PlanFlags } from '../fleet-options.js';
 import { count, seconds } from '../format.js';
-import { connectRedis } from '../redis.js';
-import { describeRecord } from '../report.js';
-import { enqueueAndMaybeWait } from './enqueue.js';
 
-type RunFlags = DatasetFlags & FleetFlags & PlanFlags & { out: string[]; threads: number; mode: 'memory' | 'fleet' | 'auto' };
+type RunFlags = DatasetFlags &
+  FleetFlags &
+  PlanFlags & { out: string[]; threads: number; mode: 'memory' | 'fleet' | 'auto' };
 
 export function runCommand(): Command {
-  return addPlanOptions(addFleetOptions(addDatasetOptions(new Command('run').description('summarize one source × month and write the daily summary'))))
+  return addPlanOptions(
+    addFleetOptions(
+      addDatasetOptions(new Command('run').description('summarize one source × month and write the daily summary')),
+    ),
+  )
     .addOption(
-      new Option('--mode <mode>', 'memory: in this process; fleet: a whole fleet in this process (needs Redis); auto: by --threshold')
+      new Option(
+        '--mode <mode>',
+        'memory: in this process; fleet: a whole fleet in this process (needs Redis); auto: by --threshold',
+      )
         .choices(['memory', 'fleet', 'auto'])
         .default('memory'),
     )
-    .option('--out <target...>', 'FILE.csv, FILE.parquet, a folder or s3://… for Parquet by day, postgres://…?schema=NAME (repeatable)')
+    .option(
+      '--out <target...>',
+      'FILE.csv, FILE.parquet, a folder or s3://… for Parquet by day, postgres://…?schema=NAME (repeatable)',
+    )
     .option('--threads <n>', 'DuckDB threads', integer('--threads', 1, 256), 4)
     .action(async (flags: RunFlags) => {
       const started = performance.now();
       const spec = await specFromFlags(flags);
       await checkPostgresReachable(flags.out);
-      const mode = flags.mode === 'auto' ? ((await podRows(flags.root, spec)) < flags.threshold ? 'memory' : 'fleet') : flags.mode;
+      const mode =
+        flags.mode === 'auto' ? ((await podRows(flags.root, spec)) < flags.threshold ? 'memory' : 'fleet') : flags.mode;
       if (mode === 'memory') {
         const store = openStore(flags.root);
         try {
@@ -39,6 +49,7 @@ export function runCommand(): Command {
         return;
       }
       const record = await runFleetInProcess(flags, spec);
+      const { describeRecord } = await import('../report.js');
       console.log(describeRecord(record));
       if (record.status !== 'done') throw new Error(`run ${record.runId} ${record.status}: ${record.error ?? ''}`);
     });
@@ -46,9 +57,21 @@ export function runCommand(): Command {
 
 /** A reducer and a worker in this process, the run enqueued and followed to its end. */
 async function runFleetInProcess(flags: RunFlags, spec: RunSpec) {
+  // Loaded here: memory runs need none of the fleet.
+  const [{ FleetWorker, Reducer }, { connectRedis }, { enqueueAndMaybeWait }] = await Promise.all([
+    import('@ocpsum/fleet'),
+    import('../redis.js'),
+    import('./enqueue.js'),
+  ]);
   (await connectRedis(flags.redis)).disconnect();
   const reducer = await Reducer.start({ redisUrl: flags.redis, prefix: flags.prefix });
-  const worker = await FleetWorker.start({ redisUrl: flags.redis, prefix: flags.prefix, threads: flags.threads, concurrency: 1, partialTtl: 3600 });
+  const worker = await FleetWorker.start({
+    redisUrl: flags.redis,
+    prefix: flags.prefix,
+    threads: flags.threads,
+    concurrency: 1,
+    partialTtl: 3600,
+  });
   try {
     return (await enqueueAndMaybeWait(flags, spec, true))!;
   } finally {
@@ -58,22 +81,29 @@ async function runFleetInProcess(flags: RunFlags, spec: RunSpec) {
 }
 
 async function podRows(root: string, spec: RunSpec): Promise<number> {
+  const { readRowGroups } = await import('@ocpsum/fleet');
   const store = openStore(root);
   try {
     const dataset = await discoverDataset(store, spec);
     let rows = 0;
-    for (const object of dataset.files.openshift_pod_usage_line_items) rows += (await readRowGroups(store, object)).reduce((a, b) => a + b, 0);
+    for (const object of dataset.files.openshift_pod_usage_line_items)
+      rows += (await readRowGroups(store, object)).reduce((a, b) => a + b, 0);
     return rows;
   } finally {
     await store.close();
   }
 }
 
-export function describeRun(result: SummaryResult, elapsedMs: number, outputs: string[], writes: OutputTiming[] = []): string {
+export function describeRun(
+  result: SummaryResult,
+  elapsedMs: number,
+  outputs: string[],
+  writes: OutputTiming[] = [],
+): string {
   const { rowsIn, counts } = result;
   const lines = [
     `read   ${count(rowsIn.pod)} pod usage, ${count(rowsIn.storage)} storage, ${count(rowsIn.nodeLabels)} node label, ${count(rowsIn.namespaceLabels)} namespace label rows from ${result.files} files`,
-    `wrote  ${count(counts.pod)} pod, ${count(counts.storage)} storage, ${count(counts.unallocated)} unallocated rows to ${outputs.map(redactTarget).join(', ')}`,
+    `wrote  ${count(counts.pod)} pod, ${count(counts.storage)} storage, ${count(counts.unallocated)} unallocated rows to ${outputs.map(redactUrl).join(', ')}`,
     `took   ${seconds(elapsedMs)} (discover ${seconds(result.timings.discover)}, kernel ${seconds(result.timings.kernel)}, finalize ${seconds(result.timings.finalize)})`,
   ];
   for (const w of writes) lines.push(`sink   ${w.target}: ${seconds(w.ms)}${w.detail ? ` (${w.detail})` : ''}`);

@@ -4,7 +4,8 @@ import { integer } from '../dataset-options.js';
 import { addFleetOptions, type FleetFlags } from '../fleet-options.js';
 import { closeOnSignal } from '../lifecycle.js';
 import { addMetricsOptions, processOps, withOpsServer, type MetricsFlags } from '../ops.js';
-import { connectRedis, redactUrl } from '../redis.js';
+import { redactUrl } from '@ocpsum/core';
+import { connectRedis } from '../redis.js';
 
 type WorkerFlags = FleetFlags & MetricsFlags & { threads: number; concurrency: number; partialTtl: number };
 

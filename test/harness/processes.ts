@@ -1,1 +1,0 @@
-export { findExecutable, startChild, stopChild, waitReady, type Child } from '@ocpsum/services';

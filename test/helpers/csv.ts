@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { expect } from 'vitest';
-import { sameNumber } from './rows.js';
+import { expectSameTable, type Table } from './tables.js';
 
 /** Reads ocpsum's CSV: header row, RFC 4180 quoting, an empty unquoted cell is NULL. */
-export async function readCsv(path: string): Promise<{ header: string[]; rows: (string | null)[][] }> {
+export async function readCsv(path: string): Promise<Table> {
   const text = await readFile(path, 'utf8');
   const records: (string | null)[][] = [];
   let row: (string | null)[] = [];
@@ -43,20 +42,5 @@ export async function readCsv(path: string): Promise<{ header: string[]; rows: (
 
 /** Two CSV outputs hold the same rows in the same order; numbers within 1e-9 relative. */
 export async function expectSameCsv(actualPath: string, expectedPath: string): Promise<number> {
-  const actual = await readCsv(actualPath);
-  const expected = await readCsv(expectedPath);
-  expect(actual.header).toEqual(expected.header);
-  expect(actual.rows.length, 'row count').toBe(expected.rows.length);
-  for (let r = 0; r < expected.rows.length; r++) {
-    for (let c = 0; c < expected.header.length; c++) {
-      const a = actual.rows[r][c];
-      const e = expected.rows[r][c];
-      if (a === e) continue;
-      const numeric = a !== null && e !== null && !Number.isNaN(Number(a)) && !Number.isNaN(Number(e));
-      if (!numeric || !sameNumber(Number(a), Number(e))) {
-        expect.fail(`row ${r + 1} column ${expected.header[c]}: got ${a}, expected ${e}`);
-      }
-    }
-  }
-  return expected.rows.length;
+  return expectSameTable(await readCsv(actualPath), await readCsv(expectedPath), { ordered: true });
 }

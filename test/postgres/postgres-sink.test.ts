@@ -15,7 +15,9 @@ import { freePort, startPostgres, startRedis, type PostgresServer, type RedisSer
 import type { Child } from '@ocpsum/services';
 import { ocpsum } from '../helpers/cli.js';
 import { startOcpsum, stopChild } from '../helpers/fleet.js';
-import { csvTable, expectSameTable, filterDays, perDay, pgPerDay, pgTable, SUMMARY, type Table } from './rows.js';
+import { readCsv } from '../helpers/csv.js';
+import { expectSameTable, type Table } from '../helpers/tables.js';
+import { filterDays, perDay, pgPerDay, pgTable, SUMMARY } from './rows.js';
 import { cli, nodesOf, PASSWORD, pgUrl, referenceFor, writeReferenceYaml } from './setup.js';
 
 const SOURCE = '3f0c2a7e-8d41-4b6a-9e2f-5c7d1b3a9e04';
@@ -85,7 +87,7 @@ describe('round trip', () => {
       'org_mem',
     ]);
     noPassword(stdout + stderr);
-    full = await csvTable(csv);
+    full = await readCsv(csv);
     expect(full.rows.length).toBeGreaterThan(300);
     expect(stdout).toMatch(
       new RegExp(
@@ -193,7 +195,7 @@ describe('replacing', () => {
       '--out',
       pgUrl(server.port, 'org_mem'),
     ]);
-    const narrow = await csvTable(narrowCsv);
+    const narrow = await readCsv(narrowCsv);
     const window = perDay(filterDays(full, '2025-10-05', '2025-10-07'));
     expect(stdout).toContain(
       `(replaced ${Object.values(window).reduce((a, b) => a + b)} rows with ${narrow.rows.length})`,

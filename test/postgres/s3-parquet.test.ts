@@ -9,7 +9,9 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { openStore, type ObjectStore } from '@ocpsum/storage';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startS3, type S3Server } from '@ocpsum/services';
-import { csvTable, expectSameTable, filterDays, type Table } from './rows.js';
+import { readCsv } from '../helpers/csv.js';
+import { expectSameTable, type Table } from '../helpers/tables.js';
+import { filterDays } from './rows.js';
 import { cli, nodesOf, referenceFor, writeReferenceYaml } from './setup.js';
 
 const SOURCE = '5b8d2f1a-9c3e-4a7b-8d6f-1e2a3b4c5d6e';
@@ -91,7 +93,7 @@ test('Parquet by day on S3 equals the CSV sink; a second run replaces, a narrowe
     cli(['run', ...dataset(root), ...extra, '--reference', ref, '--out', OUT, '--out', join(work, csv)], env);
 
   await run(reference, 'first.csv');
-  const full = await csvTable(join(work, 'first.csv'));
+  const full = await readCsv(join(work, 'first.csv'));
   const first = await objectsPerDay();
   expect([...first.keys()]).toHaveLength(31);
   for (const keys of first.values()) expect(keys).toHaveLength(1);
@@ -107,7 +109,7 @@ test('Parquet by day on S3 equals the CSV sink; a second run replaces, a narrowe
   expectSameTable(await readBack([...second.values()].flat(), full.header), full);
 
   await run(noKeys, 'narrow.csv', ['--start-date', '2025-10-05', '--end-date', '2025-10-07']);
-  const narrow = await csvTable(join(work, 'narrow.csv'));
+  const narrow = await readCsv(join(work, 'narrow.csv'));
   const third = await objectsPerDay();
   for (const [day, keys] of third) {
     expect(keys).toHaveLength(1);

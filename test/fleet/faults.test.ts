@@ -9,13 +9,21 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { Queue } from 'bullmq';
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
-import { RunRecords, queuePrefix } from '@ocpsum/fleet';
+import { queuePrefix } from '@ocpsum/fleet';
 import { openStore } from '@ocpsum/storage';
-import { startRedis, startS3, type RedisServer, type S3Server } from '@ocpsum/services';
-import type { Child } from '@ocpsum/services';
+import { startRedis, startS3, stopChild, type Child, type RedisServer, type S3Server } from '@ocpsum/services';
 import { ocpsum } from '../helpers/cli.js';
 import { expectSameCsv } from '../helpers/csv.js';
-import { startOcpsum, stopChild } from '../helpers/fleet.js';
+import {
+  chunksProgressed,
+  cliOk,
+  firstLine,
+  fleetArgs,
+  runRecord,
+  s3Env,
+  startFleet,
+  withRedis,
+} from '../helpers/fleet-run.js';
 import { podRow, writePodUsage, makeDataset, removeDataset, reportFile, writeParquet } from '../helpers/parquet.js';
 
 const BIG = '2a6d1a4e-5a3b-4f7e-9c1d-2e8f3a4b5c6d';
@@ -29,62 +37,31 @@ let work: string;
 let children: Child[] = [];
 let prefixCount = 0;
 
-const dataset = (source: string, root = ROOT) => ['--root', root, '--source', source, '--year', '2025', '--month', '10'];
-const fleet = (prefix: string) => ['--redis', redis.url, '--prefix', prefix];
+const dataset = (source: string, root = ROOT) => [
+  '--root',
+  root,
+  '--source',
+  source,
+  '--year',
+  '2025',
+  '--month',
+  '10',
+];
+const fleet = (prefix: string) => fleetArgs(redis.url, prefix);
 const freshPrefix = () => `faults${++prefixCount}`;
+const cli = (args: string[]) => cliOk(args, env);
+const record = (prefix: string, runId: string) => runRecord(redis.url, prefix, runId);
 
-async function cli(args: string[]) {
-  const result = await ocpsum(args, { env, timeoutMs: 300_000 });
-  if (result.code !== 0) throw new Error(`ocpsum ${args.join(' ')} failed (${result.code}):\n${result.stderr}${result.stdout}`);
-  return result;
-}
-
-async function startFleet(prefix: string, workers: number) {
-  const started = await Promise.all(
-    Array.from({ length: workers }, (_, i) =>
-      startOcpsum(`worker-${i}`, ['worker', ...fleet(prefix), '--threads', '2'], env, /worker \d+: /),
-    ),
-  );
-  const coordinator = await startOcpsum('coordinator', ['coordinator', ...fleet(prefix)], env, /coordinator \d+: /);
-  children.push(...started, coordinator);
-  return { workers: started, coordinator };
-}
-
-async function withRedis<T>(use: (client: Redis) => Promise<T>): Promise<T> {
-  const client = new Redis(redis.url);
-  try {
-    return await use(client);
-  } finally {
-    client.disconnect();
-  }
-}
-
-const record = (prefix: string, runId: string) => withRedis((c) => new RunRecords(c, prefix).get(runId));
-
-/** Resolves once some chunk job of the prefix is being processed. */
-async function someChunkActive(prefix: string): Promise<void> {
-  const client = new Redis(redis.url, { maxRetriesPerRequest: null });
-  const queue = new Queue('chunks', { connection: client, prefix: queuePrefix(prefix) });
-  try {
-    for (let i = 0; i < 600; i++) {
-      if ((await queue.getActiveCount()) > 0) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error('no chunk became active');
-  } finally {
-    await queue.close();
-    client.disconnect();
-  }
+/** A fleet whose processes are stopped after the test. */
+async function fleetOf(prefix: string, workers: number) {
+  const started = await startFleet(redis.url, prefix, workers, env);
+  children.push(...started.workers, started.coordinator);
+  return started;
 }
 
 beforeAll(async () => {
   [redis, s3] = await Promise.all([startRedis(), startS3()]);
-  env = {
-    OCPSUM_S3_ENDPOINT: s3.endpoint,
-    AWS_ACCESS_KEY_ID: s3.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
-    AWS_REGION: 'us-east-1',
-  };
+  env = s3Env(s3);
   work = await mkdtemp(join(tmpdir(), 'ocpsum-faults-'));
   await cli(['generate', '--out', ROOT, '--rows', '200000', '--source', BIG, '--seed', '3']);
   await cli(['generate', '--out', ROOT, '--rows', '50000', '--source', SMALL, '--seed', '4']);
@@ -104,7 +81,7 @@ afterAll(async () => {
 
 test('a 50K-row dataset goes through the whole queue: one job, no partial written, same rows as memory mode', async () => {
   const prefix = freshPrefix();
-  await startFleet(prefix, 1);
+  await fleetOf(prefix, 1);
   const monitor = new Redis(redis.url);
   const partialWrites: string[] = [];
   const watch = await monitor.monitor();
@@ -117,11 +94,11 @@ test('a 50K-row dataset goes through the whole queue: one job, no partial writte
   monitor.disconnect();
 
   await expectSameCsv(out, join(work, 'small-memory.csv'));
-  const run = (await record(prefix, stdout.split('\n')[0].trim()))!;
+  const run = (await record(prefix, firstLine(stdout)))!;
   expect(run.mode).toBe('whole');
   expect(run.chunks).toBe(1);
   expect(partialWrites).toEqual([]);
-  const counts = await withRedis(async (c) => {
+  const counts = await withRedis(redis.url, async (c) => {
     const q = new Queue('whole', { connection: c, prefix: queuePrefix(prefix) });
     const n = await q.getJobCountByTypes('completed', 'failed', 'active', 'wait');
     await q.close();
@@ -140,7 +117,7 @@ test('the same run enqueued twice while active is one run', async () => {
   const id = first.stdout.trim();
   expect(second.stdout.trim()).toBe(id);
   expect([first.stderr, second.stderr].filter((e) => /already active/.test(e))).toHaveLength(1);
-  const reduceJobs = await withRedis(async (c) => {
+  const reduceJobs = await withRedis(redis.url, async (c) => {
     const q = new Queue('reduce', { connection: c, prefix: queuePrefix(prefix) });
     const n = await q.getJobCountByTypes('waiting-children', 'wait', 'active', 'completed', 'failed');
     await q.close();
@@ -153,14 +130,14 @@ test('the same run enqueued twice while active is one run', async () => {
 
 test('a worker killed with SIGKILL mid-chunk: the run completes with the clean output', async () => {
   const prefix = freshPrefix();
-  const { workers } = await startFleet(prefix, 2);
+  const { workers } = await fleetOf(prefix, 2);
   const out = join(work, 'killed.csv');
   const enqueue = cli(['enqueue', ...dataset(BIG), ...fleet(prefix), '--chunk-rows', '20000', '--out', out, '--wait']);
-  await someChunkActive(prefix);
+  await chunksProgressed(redis.url, prefix);
   workers[0].process.kill('SIGKILL');
   const { stdout } = await enqueue;
   await expectSameCsv(out, join(work, 'big-memory.csv'));
-  const run = (await record(prefix, stdout.split('\n')[0].trim()))!;
+  const run = (await record(prefix, firstLine(stdout)))!;
   expect(run.status).toBe('done');
   expect(run.report!.rowsIn.pod).toBe(200_000);
 });
@@ -168,11 +145,11 @@ test('a worker killed with SIGKILL mid-chunk: the run completes with the clean o
 test('a worker stopped with SIGTERM mid-run exits 0 within its grace period, its metrics server closed, and the run completes', async () => {
   const GRACE_MS = 30_000; // Kubernetes' default terminationGracePeriodSeconds
   const prefix = freshPrefix();
-  const { workers } = await startFleet(prefix, 2);
+  const { workers } = await fleetOf(prefix, 2);
   const metricsUrl = workers[0].opsUrl!;
   const out = join(work, 'terminated.csv');
   const enqueue = cli(['enqueue', ...dataset(BIG), ...fleet(prefix), '--chunk-rows', '20000', '--out', out, '--wait']);
-  await someChunkActive(prefix);
+  await chunksProgressed(redis.url, prefix);
   // A scraper's open keep-alive connection must not hold the worker up.
   expect((await fetch(`${metricsUrl}/metrics`)).status).toBe(200);
   const exit = new Promise<number | null>((resolve) => workers[0].process.once('exit', (code) => resolve(code)));
@@ -188,14 +165,20 @@ test('a worker stopped with SIGTERM mid-run exits 0 within its grace period, its
 
 test('a chunk that cannot be read fails the run naming the object; nothing is written', async () => {
   const prefix = freshPrefix();
-  await startFleet(prefix, 1);
+  await fleetOf(prefix, 1);
   const root = 's3://ocpsum/broken';
   await cli(['generate', '--out', root, '--rows', '120000', '--source', BIG, '--seed', '5']);
   // A valid Parquet footer (the coordinator plans it) over a column of the wrong type (the chunk fails).
   const ds = await makeDataset({ year: 2025, month: 10, source: BIG });
   const bad = reportFile(ds, 'openshift_pod_usage_line_items', { folder: 'day=15', file: 'part-9.parquet' });
-  await writeParquet(bad, { interval_start: 'TIMESTAMP', namespace: 'VARCHAR', node: 'INTEGER' }, [['2025-10-15 00:00:00', 'ns', 7]]);
-  const store = openStore(root, { endpoint: s3.endpoint, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey });
+  await writeParquet(bad, { interval_start: 'TIMESTAMP', namespace: 'VARCHAR', node: 'INTEGER' }, [
+    ['2025-10-15 00:00:00', 'ns', 7],
+  ]);
+  const store = openStore(root, {
+    endpoint: s3.endpoint,
+    accessKeyId: s3.accessKeyId,
+    secretAccessKey: s3.secretAccessKey,
+  });
   const key = `data/org1234567/OCP/source=${BIG}/year=2025/month=10/day=15/openshift_pod_usage_line_items/part-9.parquet`;
   const { readFile } = await import('node:fs/promises');
   await store.put(key, await readFile(bad));
@@ -203,12 +186,26 @@ test('a chunk that cannot be read fails the run naming the object; nothing is wr
   await removeDataset(ds);
 
   const out = join(work, 'broken.csv');
-  const result = await ocpsum(['enqueue', ...dataset(BIG, root), ...fleet(prefix), '--chunk-rows', '30000', '--attempts', '2', '--out', out, '--wait'], { env });
+  const result = await ocpsum(
+    [
+      'enqueue',
+      ...dataset(BIG, root),
+      ...fleet(prefix),
+      '--chunk-rows',
+      '30000',
+      '--attempts',
+      '2',
+      '--out',
+      out,
+      '--wait',
+    ],
+    { env },
+  );
   expect(result.code).not.toBe(0);
   expect(result.stdout).toMatch(/failed/);
   expect(result.stdout).toContain(key);
   expect(existsSync(out)).toBe(false);
-  const runId = result.stdout.split('\n')[0].trim();
+  const runId = firstLine(result.stdout);
   const status = await ocpsum(['status', runId, ...fleet(prefix)], { env });
   expect(status.code).not.toBe(0);
   expect(status.stdout).toMatch(new RegExp(`run ${runId}: failed`));

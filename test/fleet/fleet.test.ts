@@ -3,17 +3,13 @@
  * `ocpsum worker` and `ocpsum coordinator` as separate OS processes, runs enqueued with the CLI.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { RunRecords } from '@ocpsum/fleet';
-import { startRedis, startS3, type RedisServer, type S3Server } from '@ocpsum/services';
-import type { Child } from '@ocpsum/services';
+import { startRedis, startS3, stopChild, type Child, type RedisServer, type S3Server } from '@ocpsum/services';
 import { ocpsum } from '../helpers/cli.js';
 import { expectSameCsv } from '../helpers/csv.js';
-import { startOcpsum, stopChild } from '../helpers/fleet.js';
+import { cliOk, firstLine, fleetArgs, runRecord, s3Env, startFleet, withRedis } from '../helpers/fleet-run.js';
 
 const SOURCE = '0d6d1a4e-5a3b-4f7e-9c1d-2e8f3a4b5c6d';
 const SMALL = '1e6d1a4e-5a3b-4f7e-9c1d-2e8f3a4b5c6d';
@@ -26,41 +22,12 @@ let work: string;
 const children: Child[] = [];
 
 const dataset = (source: string) => ['--root', ROOT, '--source', source, '--year', '2025', '--month', '10'];
-const fleet = (prefix: string) => ['--redis', redis.url, '--prefix', prefix];
-
-async function cli(args: string[]) {
-  const result = await ocpsum(args, { env, timeoutMs: 300_000 });
-  if (result.code !== 0) throw new Error(`ocpsum ${args.join(' ')} failed (${result.code}):\n${result.stderr}${result.stdout}`);
-  return result;
-}
-
-async function startWorkers(prefix: string, count: number): Promise<Child[]> {
-  const started = await Promise.all(
-    Array.from({ length: count }, (_, i) =>
-      startOcpsum(`worker-${i}`, ['worker', ...fleet(prefix), '--threads', '2'], env, /worker \d+: /),
-    ),
-  );
-  children.push(...started);
-  return started;
-}
-
-async function record(prefix: string, runId: string) {
-  const client = new Redis(redis.url);
-  try {
-    return await new RunRecords(client, prefix).get(runId);
-  } finally {
-    client.disconnect();
-  }
-}
+const fleet = (prefix: string) => fleetArgs(redis.url, prefix);
+const cli = (args: string[]) => cliOk(args, env);
 
 beforeAll(async () => {
   [redis, s3] = await Promise.all([startRedis(), startS3()]);
-  env = {
-    OCPSUM_S3_ENDPOINT: s3.endpoint,
-    AWS_ACCESS_KEY_ID: s3.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
-    AWS_REGION: 'us-east-1',
-  };
+  env = s3Env(s3);
   work = await mkdtemp(join(tmpdir(), 'ocpsum-fleet-'));
   await cli(['generate', '--out', ROOT, '--rows', '300000', '--source', SOURCE, '--seed', '7']);
   await cli(['generate', '--out', ROOT, '--rows', '50000', '--source', SMALL, '--seed', '8']);
@@ -76,15 +43,24 @@ afterAll(async () => {
 
 describe('a 300K-row dataset on S3, 3 worker processes and a coordinator', () => {
   test('the fleet writes the same rows as memory mode, with chunks done by all 3 workers', async () => {
-    const workers = await startWorkers('e2e', 3);
-    children.push(await startOcpsum('coordinator', ['coordinator', ...fleet('e2e')], env, /coordinator \d+: /));
+    const { workers, coordinator } = await startFleet(redis.url, 'e2e', 3, env);
+    children.push(...workers, coordinator);
     const out = join(work, 'fleet.csv');
-    const { stdout } = await cli(['enqueue', ...dataset(SOURCE), ...fleet('e2e'), '--chunk-rows', '20000', '--out', out, '--wait']);
-    const runId = stdout.split('\n')[0].trim();
+    const { stdout } = await cli([
+      'enqueue',
+      ...dataset(SOURCE),
+      ...fleet('e2e'),
+      '--chunk-rows',
+      '20000',
+      '--out',
+      out,
+      '--wait',
+    ]);
+    const runId = firstLine(stdout);
     const rows = await expectSameCsv(out, join(work, 'memory.csv'));
     expect(rows).toBeGreaterThan(1000);
 
-    const run = (await record('e2e', runId))!;
+    const run = (await runRecord(redis.url, 'e2e', runId))!;
     expect(run.status).toBe('done');
     expect(run.mode).toBe('chunks');
     expect(run.report!.chunks).toHaveLength(run.chunks);
@@ -96,9 +72,8 @@ describe('a 300K-row dataset on S3, 3 worker processes and a coordinator', () =>
     expect(status.stdout).toMatch(new RegExp(`run ${runId}: done`));
     expect(status.stdout).toMatch(/rows in: +300,000 pod/);
 
-    const client = new Redis(redis.url);
-    expect(await client.keys('{e2e}:run:*:partial:*'), 'partials removed after the run').toEqual([]);
-    client.disconnect();
+    const partials = await withRedis(redis.url, (c) => c.keys('{e2e}:run:*:partial:*'));
+    expect(partials, 'partials removed after the run').toEqual([]);
   });
 });
 
@@ -106,7 +81,19 @@ describe('ocpsum run --mode fleet', () => {
   test('runs a whole fleet in its own process, exits when done, and matches memory mode', async () => {
     const out = join(work, 'in-process.csv');
     const result = await ocpsum(
-      ['run', '--mode', 'fleet', ...dataset(SMALL), ...fleet('inproc'), '--threshold', '1000', '--chunk-rows', '10000', '--out', out],
+      [
+        'run',
+        '--mode',
+        'fleet',
+        ...dataset(SMALL),
+        ...fleet('inproc'),
+        '--threshold',
+        '1000',
+        '--chunk-rows',
+        '10000',
+        '--out',
+        out,
+      ],
       { env, timeoutMs: 120_000 },
     );
     expect(result.code, result.stderr).toBe(0);

@@ -18,7 +18,8 @@ export function s3Env(s3: S3Server): NodeJS.ProcessEnv {
 /** Runs the CLI and insists it succeeds, showing its output when it does not. */
 export async function cliOk(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
   const result = await ocpsum(args, { env, timeoutMs: 300_000 });
-  if (result.code !== 0) throw new Error(`ocpsum ${args.join(' ')} failed (${result.code}):\n${result.stderr}${result.stdout}`);
+  if (result.code !== 0)
+    throw new Error(`ocpsum ${args.join(' ')} failed (${result.code}):\n${result.stderr}${result.stdout}`);
   return result;
 }
 
@@ -30,7 +31,7 @@ export async function startFleet(redisUrl: string, prefix: string, workers: numb
     Array.from({ length: workers }, (_, i) => startWorker(redisUrl, prefix, `worker-${i}`, env)),
   );
   const coordinator = await startCoordinator(redisUrl, prefix, 'coordinator', env);
-  return { workers: started as Child[], coordinator: coordinator as Child };
+  return { workers: started, coordinator };
 }
 
 export async function withRedis<T>(url: string, use: (client: Redis) => Promise<T>): Promise<T> {

@@ -156,7 +156,15 @@ describe('figures', () => {
     const small = { ...size1m(), label: '22k', rows: 22_000 };
     const results: BenchResults = {
       startedAt: '2025-01-01T00:00:00.000Z',
-      options: { sizes: ['22k', '1m'], workers: 2, threads: 4, repeat: 3, chunkRows: 250_000, seed: 1 },
+      options: {
+        sizes: ['22k', '1m'],
+        workers: 2,
+        threads: 4,
+        baselineThreads: 2,
+        repeat: 3,
+        chunkRows: 250_000,
+        seed: 1,
+      },
       machine: {
         nproc: 2,
         cpuModel: 'test',

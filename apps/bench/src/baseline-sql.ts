@@ -83,7 +83,7 @@ export function baselineSql(variant: BaselineVariant, input: BaselineInput): str
   if (!input.podFiles.length) throw new Error('the baseline needs pod usage files');
 
   const common = `
-pods AS (
+pods AS NOT MATERIALIZED (
   SELECT * FROM ${parquet(input.podFiles, '')}
   WHERE ${window}
 ),

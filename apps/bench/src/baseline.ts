@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { baselineSql, checkSql, type BaselineInput, type BaselineVariant } from './baseline-sql.js';
 
@@ -28,7 +31,9 @@ export interface BaselineResult {
 
 /** Runs one baseline query in an in-memory DuckDB (result materialized in a temp table), then the check. */
 export async function runBaseline(request: BaselineRequest): Promise<BaselineResult> {
-  const instance = await DuckDBInstance.create(':memory:', { threads: String(request.threads) });
+  // An in-memory database spills to `.tmp` in the working folder by default; this one to a temp folder.
+  const spill = await mkdtemp(join(tmpdir(), 'ocpsum-baseline-'));
+  const instance = await DuckDBInstance.create(':memory:', { threads: String(request.threads), temp_directory: spill });
   const db = await instance.connect();
   try {
     const sql = baselineSql(request.variant, request.input);
@@ -48,6 +53,7 @@ export async function runBaseline(request: BaselineRequest): Promise<BaselineRes
   } finally {
     db.closeSync();
     instance.closeSync();
+    await rm(spill, { recursive: true, force: true });
   }
 }
 

@@ -11,6 +11,8 @@ export interface FleetOptions {
   s3: S3Server;
   prefix: string;
   threads: number;
+  /** TMPDIR of every fleet process (their S3 download caches), a folder the benchmark removes. */
+  tmp: string;
 }
 
 export interface FleetProcess {
@@ -39,10 +41,14 @@ export interface FleetRun {
   report: RunReport;
 }
 
-/** The environment every fleet process gets: the private S3 server's endpoint and keys, JSON logs. */
-export function fleetEnv(s3: S3Server): NodeJS.ProcessEnv {
+/**
+ * The environment every fleet process gets: the private S3 server's endpoint and keys, JSON logs, and a
+ * temp folder of the benchmark's own, so nothing a process leaves there (a cache of one killed hard) outlives it.
+ */
+export function fleetEnv(s3: S3Server, tmp: string): NodeJS.ProcessEnv {
   return {
     ...process.env,
+    TMPDIR: tmp,
     OCPSUM_S3_ENDPOINT: s3.endpoint,
     AWS_ACCESS_KEY_ID: s3.accessKeyId,
     AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
@@ -59,7 +65,9 @@ async function startProcess(
   args: string[],
 ): Promise<{ process: FleetProcess; child: Child }> {
   const started = performance.now();
-  const child = startChild(name, process.execPath, [options.cli, role, ...args], { env: fleetEnv(options.s3) });
+  const child = startChild(name, process.execPath, [options.cli, role, ...args], {
+    env: fleetEnv(options.s3, options.tmp),
+  });
   const startupMs = await new Promise<number>((resolve, reject) => {
     let seen = '';
     const timer = setTimeout(() => fail(new Error(`${name} not ready after 60 s:\n${child.output()}`)), 60_000);
@@ -107,13 +115,13 @@ export class Fleet {
     this.children.push(child);
   }
 
-  /** Reads each process's peak RSS (VmHWM), then stops them all (SIGTERM, then SIGKILL). */
+  /** Reads each process's peak RSS (VmHWM), then stops them all (SIGTERM; SIGKILL after 30 s). */
   async stop(): Promise<void> {
     for (const [i, p] of this.processes.entries()) {
       if (p.peakRssBytes === undefined && !this.children[i].exited()) p.peakRssBytes = await vmHwm(p.pid);
     }
     const children = this.children.splice(0);
-    await Promise.all(children.map((c) => stopChild(c)));
+    await Promise.all(children.map((c) => stopChild(c, 30_000)));
   }
 
   /** One `ocpsum enqueue --wait` of the dataset at `root`, writing `csv`. */
@@ -128,7 +136,7 @@ export class Fleet {
       args.push('--year', String(DATASET.year), '--month', String(DATASET.month), '--reference', options.reference);
       args.push('--out', options.csv, '--wait', '--chunk-rows', String(options.chunkRows));
       args.push('--redis', this.options.redis.url, '--prefix', this.options.prefix);
-      const cli = await timed(process.execPath, args, fleetEnv(this.options.s3));
+      const cli = await timed(process.execPath, args, fleetEnv(this.options.s3, this.options.tmp));
       const runId = cli.stdout.split('\n')[0].trim();
       const after = memoryInfo(await redis.info('memory'));
       const record = await new RunRecords(redis, this.options.prefix).get(runId);

@@ -35,6 +35,7 @@ interface Flags {
   sizes: number[];
   workers: number;
   threads: number;
+  baselineThreads: number;
   repeat: number;
   data: string;
   out: string;
@@ -64,7 +65,13 @@ const program = new Command('ocpsum-bench')
       }),
   )
   .option('--workers <n>', 'fleet worker processes', whole('--workers', 1, 64), 2)
-  .option('--threads <n>', 'DuckDB threads per worker, in memory, and of the baselines', whole('--threads', 1, 256), 4)
+  .option('--threads <n>', 'DuckDB threads per worker and of the in-memory run', whole('--threads', 1, 256), 4)
+  .option(
+    '--baseline-threads <n>',
+    'DuckDB threads of the baseline queries (default: the CPUs; more threads than cores made them slower here)',
+    whole('--baseline-threads', 1, 256),
+    availableParallelism(),
+  )
   .option(
     '--repeat <n>',
     `runs of each measurement (sizes from ${SINGLE_RUN_ROWS / 1e6}M rows: 1)`,
@@ -111,6 +118,7 @@ async function bench(flags: Flags): Promise<number> {
       sizes: flags.sizes.map(sizeLabel),
       workers: flags.workers,
       threads: flags.threads,
+      baselineThreads: flags.baselineThreads,
       repeat: flags.repeat,
       chunkRows: flags.chunkRows,
       seed: flags.seed,
@@ -227,7 +235,9 @@ async function bench(flags: Flags): Promise<number> {
           };
           // A fresh Redis per size: its peak memory is this size's alone.
           await redis.restart();
-          const fleet = new Fleet({ cli: CLI, redis, s3, prefix: 'bench', threads: flags.threads });
+          const fleetTmp = join(tmp, `fleet-${label}`);
+          await mkdir(fleetTmp);
+          const fleet = new Fleet({ cli: CLI, redis, s3, prefix: 'bench', threads: flags.threads, tmp: fleetTmp });
           const stopFleet = cleanup.add(`stop the ${label} fleet`, () => fleet.stop());
           try {
             progress(`${label}: starting ${flags.workers} workers × ${flags.threads} threads and a coordinator…`);
@@ -264,7 +274,15 @@ async function bench(flags: Flags): Promise<number> {
       for (const variant of ['tuned', 'straightforward'] as const) {
         if (!wants(variant)) continue;
         await attempt(`baseline ${variant}`, async () => {
-          size.baselines[variant] = await baselineRuns(dataset, variant, repeat, flags.threads, checkCsv, label);
+          size.baselines[variant] = await baselineRuns(
+            dataset,
+            variant,
+            repeat,
+            flags.baselineThreads,
+            checkCsv,
+            label,
+            tmp,
+          );
         });
       }
       if (checkCsv) await rm(checkCsv, { force: true });
@@ -309,6 +327,7 @@ async function baselineRuns(
   threads: number,
   checkCsv: string | undefined,
   label: string,
+  tmp: string,
 ): Promise<BaselineResultSet> {
   if (!VARIANTS.includes(variant)) throw new Error(`unknown baseline ${variant}`);
   const input = {
@@ -324,7 +343,9 @@ async function baselineRuns(
   for (let r = 1; r <= repeat; r++) {
     progress(`${label}: baseline ${variant} run ${r}/${repeat}…`);
     const request = { variant, input, threads, checkCsv: r === 1 ? checkCsv : undefined };
-    const run = await timed(process.execPath, [BASELINE_CHILD, JSON.stringify(request)]);
+    // DuckDB may spill to its temp directory: one inside the benchmark's temp folder.
+    const env = { ...process.env, TMPDIR: tmp };
+    const run = await timed(process.execPath, [BASELINE_CHILD, JSON.stringify(request)], env);
     const result = JSON.parse(run.stdout) as BaselineResult;
     first ??= result;
     runs.push({ queryMs: result.queryMs, processWallMs: run.wallMs, peakRssBytes: run.peakRssBytes });

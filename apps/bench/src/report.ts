@@ -198,7 +198,8 @@ export function machineLine(results: BenchResults): string {
   return (
     `${m.nproc} CPUs (${m.cpuModel}), ${(m.memoryBytes / 2 ** 30).toFixed(1)} GB, Node ${m.node}, ${m.redis ?? 'redis ?'}, ` +
     `DuckDB ${m.duckdb}; load average at start ${m.loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')}; ` +
-    `${results.options.workers} workers × ${results.options.threads} threads, chunks of ${results.options.chunkRows.toLocaleString('en-US')} rows`
+    `fleet ${results.options.workers} workers × ${results.options.threads} threads, chunks of ${results.options.chunkRows.toLocaleString('en-US')} rows; ` +
+    `in memory ${results.options.threads} threads; baselines ${results.options.baselineThreads} threads`
   );
 }
 

@@ -9,7 +9,15 @@ export interface BenchResults {
   startedAt: string;
   finishedAt?: string;
   durationMs?: number;
-  options: { sizes: string[]; workers: number; threads: number; repeat: number; chunkRows: number; seed: number };
+  options: {
+    sizes: string[];
+    workers: number;
+    threads: number;
+    baselineThreads: number;
+    repeat: number;
+    chunkRows: number;
+    seed: number;
+  };
   machine: MachineInfo;
   /** Things a reader must know to read the figures (repeats cut, how Redis peak is measured, …). */
   notes: string[];

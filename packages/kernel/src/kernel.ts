@@ -25,6 +25,7 @@ import { podUsageQuery } from './sql/pod-usage.js';
 import type { RowRange } from './sql/scan.js';
 import { storageUsageQuery } from './sql/storage-usage.js';
 import { volumePodsQuery } from './sql/volume-pods.js';
+import { volumePodTable } from './volume-pod-tables.js';
 import { sqlString } from '@ocpsum/core';
 
 export type { RowRange } from './sql/scan.js';
@@ -134,8 +135,8 @@ class Kernel {
   }
 
   async volumePods(podRanges: RowRange[], storageFiles: FileSchema[]): Promise<void> {
-    const storageRanges = storageFiles.map((file) => ({ file, start: 0, end: file.rows }));
-    const c = await this.query(podRanges, (r) => volumePodsQuery(r, storageRanges));
+    const table = await volumePodTable(this.db, storageFiles);
+    const c = await this.query(podRanges, (r) => volumePodsQuery(r, table));
     for (let i = 0; i < c.day.length; i++) {
       addPodNode(this.partial.podNodes, {
         day: c.day[i] as string,

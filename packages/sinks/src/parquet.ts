@@ -1,8 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance, type DuckDBAppender } from '@duckdb/node-api';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { SUMMARY_COLUMNS, sqlString, type SummaryRow } from '@ocpsum/core';
+import { csvCell } from './csv.js';
 
 /** Staging types: dates are staged as text and cast when written. */
 function sqlType(column: keyof SummaryRow): 'BIGINT' | 'VARCHAR' | 'DOUBLE' {
@@ -26,14 +27,16 @@ export async function writeParquetFiles(
   const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
   const db = await instance.connect();
   try {
-    await db.run(`CREATE TABLE summary (grp VARCHAR, ${columns.map((c) => `${c} ${sqlType(c)}`).join(', ')})`);
-    const appender = await db.createAppender('summary');
-    for (const row of rows) {
-      appender.appendVarchar(groupOf(row));
-      for (const column of columns) appendCell(appender, sqlType(column), row[column]);
-      appender.endRow();
-    }
-    appender.closeSync();
+    // Staged through CSV: DuckDB's CSV reader takes a few hundred thousand rows in a blink, where
+    // appending cell by cell from JavaScript took seconds. Quoted "" stays an empty string.
+    const staging = join(folder, 'staging.csv');
+    const lines = [['grp', ...columns].join(',')];
+    for (const row of rows) lines.push([csvCell(groupOf(row)), ...columns.map((c) => csvCell(row[c]))].join(','));
+    await writeFile(staging, lines.join('\n') + '\n');
+    const types = [`grp: 'VARCHAR'`, ...columns.map((c) => `${c}: '${sqlType(c)}'`)].join(', ');
+    await db.run(
+      `CREATE TABLE summary AS SELECT * FROM read_csv(${sqlString(staging)}, header = true, allow_quoted_nulls = false, columns = {${types}})`,
+    );
     const files = new Map<string, string>();
     const groups = (await db.runAndReadAll('SELECT DISTINCT grp FROM summary ORDER BY grp')).getColumnsObjectJS() as {
       grp: string[];
@@ -55,11 +58,4 @@ export async function writeParquetFiles(
     db.closeSync();
     instance.closeSync();
   }
-}
-
-function appendCell(appender: DuckDBAppender, type: ReturnType<typeof sqlType>, value: string | number | null): void {
-  if (value === null) appender.appendNull();
-  else if (type === 'VARCHAR') appender.appendVarchar(value as string);
-  else if (type === 'BIGINT') appender.appendBigInt(BigInt(value));
-  else appender.appendDouble(value as number);
 }

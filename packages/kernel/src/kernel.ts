@@ -24,7 +24,6 @@ import { latestLabelsQuery } from './sql/latest-labels.js';
 import { podUsageQuery } from './sql/pod-usage.js';
 import type { RowRange } from './sql/scan.js';
 import { storageUsageQuery } from './sql/storage-usage.js';
-import { volumePodsQuery } from './sql/volume-pods.js';
 import { volumePodTable } from './volume-pod-tables.js';
 import { sqlString } from '@ocpsum/core';
 
@@ -45,10 +44,7 @@ export async function runKernel(db: DuckDBConnection, chunk: Chunk, spec: RunSpe
   const nodes = ofType('openshift_node_labels_line_items');
   const namespaces = ofType('openshift_namespace_labels_line_items');
   for (const ranges of [pods, storage, nodes, namespaces]) if (ranges.length) await kernel.checkInputs(ranges);
-  if (pods.length) {
-    await kernel.podUsage(pods);
-    if (chunk.storageFiles.length) await kernel.volumePods(pods, chunk.storageFiles);
-  }
+  if (pods.length) await kernel.podUsage(pods, chunk.storageFiles);
   if (storage.length) await kernel.storageUsage(storage);
   if (nodes.length) await kernel.latestLabels(nodes, 'node', 'node_labels');
   if (namespaces.length) await kernel.latestLabels(namespaces, 'namespace', 'namespace_labels');
@@ -93,8 +89,9 @@ class Kernel {
     );
   }
 
-  async podUsage(ranges: RowRange[]): Promise<void> {
-    const c = await this.query(ranges, (r) => podUsageQuery(r, this.spec.byPod));
+  async podUsage(ranges: RowRange[], storageFiles: FileSchema[]): Promise<void> {
+    const volumes = storageFiles.length ? await volumePodTable(this.db, storageFiles) : null;
+    const c = await this.query(ranges, (r) => podUsageQuery(r, this.spec.byPod, volumes));
     const n = (name: string, i: number) => c[name][i] as number | null;
     const s = (name: string, i: number) => c[name][i] as string | null;
     await this.located(() => {
@@ -109,6 +106,19 @@ class Kernel {
             memByteSeconds: n('capacity_byte_seconds', i),
           });
           this.partial.rowsIn.pod += n('rows_in', i)!;
+          continue;
+        }
+        if (c.kind[i] === 'volume') {
+          const namespace = s('vp_namespace', i);
+          if (namespace !== null) {
+            addPodNode(this.partial.podNodes, {
+              day: s('day', i)!,
+              namespace,
+              pod: s('vp_pod', i)!,
+              node: node!,
+              resourceId: s('resource_id', i),
+            });
+          }
           continue;
         }
         if (node === null || node === '') continue;
@@ -132,20 +142,6 @@ class Kernel {
         });
       }
     });
-  }
-
-  async volumePods(podRanges: RowRange[], storageFiles: FileSchema[]): Promise<void> {
-    const table = await volumePodTable(this.db, storageFiles);
-    const c = await this.query(podRanges, (r) => volumePodsQuery(r, table));
-    for (let i = 0; i < c.day.length; i++) {
-      addPodNode(this.partial.podNodes, {
-        day: c.day[i] as string,
-        namespace: c.namespace[i] as string,
-        pod: c.pod[i] as string,
-        node: c.node[i] as string,
-        resourceId: c.resource_id[i] as string | null,
-      });
-    }
   }
 
   async storageUsage(ranges: RowRange[]): Promise<void> {

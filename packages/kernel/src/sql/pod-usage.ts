@@ -7,12 +7,14 @@ const effective = (effective: string, usage: string, request: string) =>
   `coalesce(${effective}, CASE WHEN ${usage} IS NULL OR ${request} IS NULL THEN NULL ELSE greatest(${usage}, ${request}) END)`;
 
 /**
- * Pod usage of a chunk in one pass, two grouping sets:
+ * Pod usage of a chunk in one pass, in grouping sets:
  * - pod groups by (day, namespace, node[, pod], raw pod_labels), labels worked out later per distinct string;
- * - capacity cells by (interval_start, node): max capacity seconds, every row counted (empty nodes too).
+ * - capacity cells by (interval_start, node): max capacity seconds, every row counted (empty nodes too);
+ * - with a table of pods that have volumes: their distinct (day, namespace, pod, node, resource_id),
+ *   for the storage join (other pods fall into groups whose vp_namespace is NULL).
  * `kind` tells the sets apart. Parameters: $start, $end (inclusive window dates).
  */
-export function podUsageQuery(ranges: RowRange[], byPod: boolean): string {
+export function podUsageQuery(ranges: RowRange[], byPod: boolean, volumePodTable: string | null): string {
   const rows = scanRanges(
     ranges,
     {
@@ -38,15 +40,25 @@ export function podUsageQuery(ranges: RowRange[], byPod: boolean): string {
     },
   );
   const podSet = byPod ? 'day, namespace, node, pod, pod_labels' : 'day, namespace, node, pod_labels';
+  const hasVolume = `node <> '' AND (namespace, pod) IN (SELECT (namespace, pod) FROM ${volumePodTable})`;
+  const volume = volumePodTable
+    ? {
+        columns: `, CASE WHEN ${hasVolume} THEN namespace END AS vp_namespace, CASE WHEN ${hasVolume} THEN pod END AS vp_pod`,
+        kind: `WHEN grouping(vp_namespace) = 0 THEN 'volume' `,
+        set: ', (day, vp_namespace, vp_pod, node, resource_id)',
+        select: 'vp_namespace, vp_pod',
+      }
+    : { columns: '', kind: '', set: '', select: 'NULL::VARCHAR AS vp_namespace, NULL::VARCHAR AS vp_pod' };
   return `
 WITH rows AS (
-  SELECT *, CAST(ts AS DATE) AS day FROM (${rows}) WHERE CAST(ts AS DATE) BETWEEN $start::DATE AND $end::DATE
+  SELECT *, CAST(ts AS DATE) AS day${volume.columns}
+  FROM (${rows}) WHERE CAST(ts AS DATE) BETWEEN $start::DATE AND $end::DATE
 )
 SELECT
-  CASE WHEN grouping(ts) = 1 THEN 'pod' ELSE 'capacity' END AS kind,
+  CASE WHEN grouping(ts) = 0 THEN 'capacity' ${volume.kind}ELSE 'pod' END AS kind,
   strftime(day, '%Y-%m-%d') AS day,
   epoch_us(ts)::DOUBLE AS interval,
-  namespace, node, ${byPod ? 'pod' : 'NULL::VARCHAR AS pod'}, pod_labels,
+  namespace, node, ${byPod ? 'pod' : 'NULL::VARCHAR AS pod'}, pod_labels, ${volume.select},
   max(resource_id) AS resource_id,
   sum(usage_cpu) AS usage_cpu,
   sum(request_cpu) AS request_cpu,
@@ -62,5 +74,5 @@ SELECT
   max(capacity_byte_seconds) AS capacity_byte_seconds,
   count(*)::DOUBLE AS rows_in
 FROM rows
-GROUP BY GROUPING SETS ((${podSet}), (day, ts, node))`;
+GROUP BY GROUPING SETS ((${podSet}), (day, ts, node)${volume.set})`;
 }

@@ -95,7 +95,7 @@ async function parquetRows(folder: string): Promise<number> {
  * Enqueues the run (CSV and Parquet-by-day outputs) on 2 workers and a coordinator, SIGKILLs the
  * coordinator once `when` says so, starts another, and checks the sinks hold one copy of the rows.
  */
-async function killReducer(phase: string, when: (coordinator: Child) => Promise<unknown>) {
+async function killReducer(phase: 'merge' | 'sink', when: (coordinator: Child) => Promise<unknown>) {
   const fleet = await startFleet(redis.url, PREFIX, 2, env);
   children.push(...fleet.workers, fleet.coordinator);
   const csv = join(work, 'fleet.csv');
@@ -106,7 +106,7 @@ async function killReducer(phase: string, when: (coordinator: Child) => Promise<
       ...dataset,
       ...fleetArgs(redis.url, PREFIX),
       '--chunk-rows',
-      '4000',
+      '8000',
       '--out',
       csv,
       '--out',
@@ -118,6 +118,9 @@ async function killReducer(phase: string, when: (coordinator: Child) => Promise<
   await when(fleet.coordinator);
   fleet.coordinator.process.kill('SIGKILL');
   const killedAt = Date.now();
+  // The sinks are written aside first: the CSV's temporary file says whether the kill came before or during that.
+  const writing = existsSync(`${csv}.${fleet.coordinator.process.pid}.tmp`);
+  expect(writing, `killed during the ${phase} phase`).toBe(phase === 'sink');
   children.push(await startCoordinator(redis.url, PREFIX, 'coordinator-again', env));
 
   const result = await enqueue;
@@ -137,7 +140,7 @@ async function killReducer(phase: string, when: (coordinator: Child) => Promise<
   expect(await withRedis(redis.url, (c) => c.keys(`${queuePrefix(PREFIX)}:run:*:partial:*`))).toEqual([]);
   const litter = (await readdir(work)).filter((name) => name.endsWith('.tmp'));
   console.log(
-    `[reducer death] killed ${phase}; the new coordinator took the reduce job ` +
+    `[reducer death] killed ${phase === 'merge' ? 'while merging the partials' : 'while writing the sinks'}; the new coordinator took the reduce job ` +
       `${((reduce.processedOn! - killedAt) / 1000).toFixed(1)} s after the kill and finished it in ` +
       `${((reduce.finishedOn! - reduce.processedOn!) / 1000).toFixed(1)} s` +
       (litter.length ? `; the killed process's temporary files left behind: ${litter.join(', ')}` : ''),
@@ -147,7 +150,7 @@ async function killReducer(phase: string, when: (coordinator: Child) => Promise<
 }
 
 test('coordinator SIGKILLed while it merges the partials: a new coordinator finishes the run, one copy in each sink', async () => {
-  await killReducer('while merging partials', () =>
+  await killReducer('merge', () =>
     withQueue('reduce', (queue) =>
       pollFor('the reduce job active', async () => ((await queue.getActiveCount()) > 0 ? true : undefined), {
         timeoutMs: 180_000,
@@ -161,7 +164,7 @@ test('coordinator SIGKILLed while it writes the sinks over a previous output: st
   // The same run again (a new attempt of the same run id) over the outputs of the previous test.
   const csv = join(work, 'fleet.csv');
   expect(existsSync(csv), 'needs the output of the previous test').toBe(true);
-  await killReducer('while writing the sinks', (coordinator) =>
+  await killReducer('sink', (coordinator) =>
     pollFor('the CSV being written', () => (existsSync(`${csv}.${coordinator.process.pid}.tmp`) ? true : undefined), {
       timeoutMs: 180_000,
       everyMs: 2,
@@ -172,6 +175,7 @@ test('coordinator SIGKILLed while it writes the sinks over a previous output: st
 test('a reduce job delivered again after its run was recorded done leaves the run done and the sinks untouched', async () => {
   expect(finished, 'needs the run of the previous test').toBeDefined();
   const { runId, csv, folder } = finished!;
+  children.push(await startCoordinator(redis.url, PREFIX, 'coordinator-3', env));
   const before = {
     csv: (await stat(csv)).mtimeMs,
     days: await dayObjects(folder),
@@ -180,10 +184,11 @@ test('a reduce job delivered again after its run was recorded done leaves the ru
 
   // What BullMQ does when the reducer dies after recording the run and removing the partials but before
   // the job is marked completed: the job is processed again.
-  await withQueue('reduce', async (queue) => {
-    const job = (await Job.fromId(queue, `${runId}.1`))!;
+  const again = Date.now();
+  const reduce = await withQueue('reduce', async (queue) => {
+    const job = (await Job.fromId(queue, `${runId}.${before.record!.attempt}`))!;
     await job.retry('completed');
-    await pollFor(
+    const state = await pollFor(
       'the reduce job finished again',
       async () => {
         const state = await job.getState();
@@ -191,7 +196,10 @@ test('a reduce job delivered again after its run was recorded done leaves the ru
       },
       { timeoutMs: 60_000, everyMs: 100 },
     );
+    return { state, job: (await Job.fromId(queue, job.id!))! };
   });
+  expect(reduce.job.processedOn, 'the reduce job ran again').toBeGreaterThanOrEqual(again);
+  expect(reduce.state, reduce.job.failedReason).toBe('completed');
 
   const after = await runRecord(redis.url, PREFIX, runId);
   expect(after!.status).toBe('done');

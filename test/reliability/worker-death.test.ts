@@ -3,8 +3,10 @@
  * and a replacement starts right after (the next kill waits for it). BullMQ's stalled-job check (packages/fleet/src/stall.ts)
  * hands each dead worker's chunk to another worker, the chunk's partial overwrites its own key, and
  * the run's rows equal memory mode. The time from each kill to its chunk being completed elsewhere
- * is printed (not asserted: it depends on the machine).
+ * is printed (not asserted: it depends on the machine). A run never hangs: a chunk that stalls more
+ * often than allowed fails it, and so does its deadline when no worker serves it.
  */
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,11 +18,13 @@ import { ocpsum } from '../helpers/cli.js';
 import { expectSameCsv } from '../helpers/csv.js';
 import {
   cliOk,
+  firstLine,
   fleetArgs,
   jobInProgress,
   pollFor,
   runRecord,
   s3Env,
+  startCoordinator,
   startFleet,
   startWorker,
   withRedis,
@@ -65,7 +69,16 @@ test('each of 3 workers SIGKILLed once mid-chunk, replaced after each kill: the 
   // for the replacement, so live workers are there to notice the stalled chunk.
   const kills: { pid: number; jobId: string; at: number }[] = [];
   for (const [i, worker] of fleet.workers.entries()) {
-    const jobId = await pollFor(`worker-${i} working on a chunk`, () => jobInProgress(worker), { timeoutMs: 120_000 });
+    // A chunk it started just now (one already under way might end before the signal lands).
+    const under = jobInProgress(worker);
+    const jobId = await pollFor(
+      `worker-${i} starting a chunk`,
+      () => {
+        const job = jobInProgress(worker);
+        return job !== under ? job : undefined;
+      },
+      { timeoutMs: 120_000 },
+    );
     worker.process.kill('SIGKILL');
     kills.push({ pid: worker.process.pid!, jobId, at: Date.now() });
     children.push(await startWorker(redis.url, prefix, `replacement-${i}`, env));
@@ -74,7 +87,7 @@ test('each of 3 workers SIGKILLed once mid-chunk, replaced after each kill: the 
   const result = await enqueue;
   expect(result.code, result.stderr + result.stdout).toBe(0);
   await expectSameCsv(out, join(work, 'memory.csv'));
-  const runId = result.stdout.split('\n')[0].trim();
+  const runId = firstLine(result.stdout);
   const run = (await runRecord(redis.url, prefix, runId))!;
   expect(run.status).toBe('done');
   expect(run.report!.rowsIn.pod).toBe(ROWS);
@@ -123,3 +136,74 @@ test('each of 3 workers SIGKILLed once mid-chunk, replaced after each kill: the 
       `; max ${seconds(Math.max(...times))}; run of ${run.chunks} chunks took ${seconds(run.finishedAt! - run.createdAt)}`,
   );
 }, 240_000);
+
+test('a chunk whose workers die more often than maxStalledCount allows fails the run instead of hanging; nothing is written', async () => {
+  const prefix = 'stall-limit';
+  children.push(await startCoordinator(redis.url, prefix, 'coordinator', env));
+  const out = join(work, 'stall-limit.csv');
+  // One chunk holding the whole dataset, so it runs long enough to be caught each time.
+  const enqueue = ocpsum(
+    [
+      'enqueue',
+      ...dataset,
+      ...fleetArgs(redis.url, prefix),
+      '--threshold',
+      '1000',
+      '--chunk-rows',
+      '1000000',
+      '--out',
+      out,
+      '--wait',
+    ],
+    { env, timeoutMs: 240_000 },
+  );
+  // maxStalledCount stalls are forgiven; the next one fails the chunk.
+  for (let i = 0; i <= STALL.maxStalledCount; i++) {
+    const worker = await startWorker(redis.url, prefix, `doomed-${i}`, env);
+    children.push(worker);
+    await pollFor(`doomed-${i} working on the chunk`, () => jobInProgress(worker), { timeoutMs: 120_000 });
+    worker.process.kill('SIGKILL');
+  }
+  // A live worker takes the chunk once more and finds it failed.
+  children.push(await startWorker(redis.url, prefix, 'survivor', env));
+  const result = await enqueue;
+  expect(result.code).not.toBe(0);
+  const runId = firstLine(result.stdout);
+  expect(result.stdout).toContain(`run ${runId}: failed`);
+  expect(result.stdout).toMatch(/chunk 1\/1 .*stalled more than allowable limit/);
+  expect((await runRecord(redis.url, prefix, runId))!.status).toBe('failed');
+  expect(existsSync(out)).toBe(false);
+}, 240_000);
+
+test('a run that no worker serves fails at its deadline, saying how far it got', async () => {
+  const prefix = 'deadline';
+  children.push(await startCoordinator(redis.url, prefix, 'coordinator', env));
+  const out = join(work, 'deadline.csv');
+  const result = await ocpsum(
+    [
+      'enqueue',
+      ...dataset,
+      ...fleetArgs(redis.url, prefix),
+      '--chunk-rows',
+      '50000',
+      '--deadline',
+      '3',
+      '--out',
+      out,
+      '--wait',
+    ],
+    { env, timeoutMs: 60_000 },
+  );
+  expect(result.code).not.toBe(0);
+  const runId = firstLine(result.stdout);
+  expect(result.stdout).toContain(`run ${runId}: failed`);
+  expect(result.stdout).toMatch(/deadline passed with 0\/\d+ chunks done \(status queued\); are workers running\?/);
+  expect(existsSync(out)).toBe(false);
+  // A worker that comes later refuses the failed run's chunks at once instead of working for nothing.
+  const late = await startWorker(redis.url, prefix, 'late', env);
+  children.push(late);
+  await pollFor('the late worker refusing the chunks', () => (/is failed/.test(late.output()) ? true : undefined), {
+    timeoutMs: 30_000,
+  });
+  expect(existsSync(out)).toBe(false);
+}, 120_000);

@@ -9,12 +9,15 @@ export async function connectRedis(url: string): Promise<Redis> {
     connectTimeout: 3000,
     retryStrategy: () => null,
   });
+  // Without a listener ioredis prints each connection error with a stack trace; the cause goes in our message.
+  let cause: Error | undefined;
+  redis.on('error', (error: Error) => (cause = error));
   try {
     await redis.connect();
     await redis.ping();
   } catch (error) {
     redis.disconnect();
-    throw new Error(`cannot reach Redis at ${redactUrl(url)}: ${(error as Error).message}`);
+    throw new Error(`cannot reach Redis at ${redactUrl(url)}: ${(cause ?? (error as Error)).message}`);
   }
   // Reachable at start: from now on ride out restarts instead of failing on the first lost connection.
   redis.options.retryStrategy = (times) => Math.min(times * 100, 1000);

@@ -6,6 +6,7 @@ import { freePort } from './free-port.js';
 import { findExecutable, startChild, stopChild, waitReady, type Child } from './processes.js';
 
 export interface RedisServer {
+  /** `redis://127.0.0.1:PORT`, or `redis://:PASSWORD@127.0.0.1:PORT` with a password. */
   url: string;
   port: number;
   /** Working folder (AOF files with persistence); removed by stop(). */
@@ -16,18 +17,22 @@ export interface RedisServer {
   restart(): Promise<void>;
 }
 
-/** A private redis-server on a free port, for one test file. */
-export async function startRedis(options: { persistence?: boolean } = {}): Promise<RedisServer> {
+/**
+ * A private redis-server on a free port, for one test file. `password` makes it require AUTH
+ * (`requirepass`); the URL then carries it.
+ */
+export async function startRedis(options: { persistence?: boolean; password?: string } = {}): Promise<RedisServer> {
   const binary = findExecutable('redis-server');
   if (!binary) throw new Error('redis-server not found: install the Debian package redis-server');
   const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), 'ocpsum-redis-'));
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir];
   args.push('--appendonly', options.persistence ? 'yes' : 'no');
+  if (options.password) args.push('--requirepass', options.password);
 
   const launch = async (): Promise<Child> => {
     const child = startChild('redis-server', binary, args, { cleanup: dir });
-    await waitReady(child, () => ping(port));
+    await waitReady(child, () => ping(port, options.password));
     return child;
   };
   let child: Child;
@@ -38,7 +43,9 @@ export async function startRedis(options: { persistence?: boolean } = {}): Promi
     throw error;
   }
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: options.password
+      ? `redis://:${encodeURIComponent(options.password)}@127.0.0.1:${port}`
+      : `redis://127.0.0.1:${port}`,
     port,
     dir,
     async stop() {
@@ -52,8 +59,11 @@ export async function startRedis(options: { persistence?: boolean } = {}): Promi
   };
 }
 
-/** True once the server answers PING (not while it is still loading its data, when it answers -LOADING). */
-function ping(port: number): Promise<boolean> {
+/**
+ * True once the server answers PING (not while it is still loading its data, when it answers -LOADING);
+ * with a password, after AUTH.
+ */
+function ping(port: number, password?: string): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     let reply = '';
@@ -63,10 +73,14 @@ function ping(port: number): Promise<boolean> {
     };
     socket.setTimeout(1000, () => done(false));
     socket.on('error', () => done(false));
-    socket.on('connect', () => socket.write('PING\r\n'));
+    // Inline commands split on spaces: a password is sent as a RESP array, so any password works.
+    const auth = password ? `*2\r\n$4\r\nAUTH\r\n$${Buffer.byteLength(password)}\r\n${password}\r\n` : '';
+    const replies = password ? 2 : 1;
+    socket.on('connect', () => socket.write(`${auth}PING\r\n`));
     socket.on('data', (data) => {
       reply += data.toString();
-      if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
+      const lines = reply.split('\r\n');
+      if (lines.length > replies) done(lines[replies - 1].startsWith('+PONG') && (!password || lines[0] === '+OK'));
     });
   });
 }

@@ -9,6 +9,8 @@
  * - `tuned`: the rows are grouped by the raw label string first; labels are merged and filtered once per
  *   distinct (node, namespace, pod) label strings, and the groups are regrouped by the result.
  */
+import { sqlString } from '@ocpsum/core';
+
 export type BaselineVariant = 'straightforward' | 'tuned';
 export const VARIANTS: BaselineVariant[] = ['straightforward', 'tuned'];
 
@@ -47,17 +49,16 @@ export const POD_COLUMNS = [
 
 export const NUMERIC_COLUMNS = POD_COLUMNS.slice(5);
 
-const quote = (text: string) => `'${text.replace(/'/g, "''")}'`;
 const GB = '1073741824.0';
 
 function parquet(files: string[], columns: string): string {
   if (!files.length) return `(SELECT ${columns} WHERE false)`;
-  return `read_parquet([${files.map(quote).join(', ')}], hive_partitioning = false)`;
+  return `read_parquet([${files.map(sqlString).join(', ')}], hive_partitioning = false)`;
 }
 
 /** SQL of the whole query; its result is the pod rows. */
 export function baselineSql(variant: BaselineVariant, input: BaselineInput): string {
-  const keys = `[${[...new Set([...input.enabledKeys, 'vm_kubevirt_io_name'])].map(quote).join(', ')}]`;
+  const keys = `[${[...new Set([...input.enabledKeys, 'vm_kubevirt_io_name'])].map(sqlString).join(', ')}]`;
   const start = `${input.year}-${String(input.month).padStart(2, '0')}-01`;
   const window = `interval_start >= TIMESTAMP '${start}' AND interval_start < TIMESTAMP '${start}' + INTERVAL 1 MONTH`;
   // A JSON object → only the enabled keys, sorted, as compact JSON (the form ocpsum writes).
@@ -207,7 +208,7 @@ export function checkSql(csv: string): string {
   return `
 WITH o AS (
   SELECT CAST(usage_start AS DATE) AS usage_start, namespace, node, resource_id, pod_labels, ${casts}
-  FROM read_csv(${quote(csv)}, header = true, all_varchar = true)
+  FROM read_csv(${sqlString(csv)}, header = true, all_varchar = true)
   WHERE data_source = 'Pod' AND namespace NOT IN ('Platform unallocated', 'Worker unallocated')
 ),
 pairs AS (

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { rm } from 'node:fs/promises';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
@@ -113,4 +114,31 @@ export function findExecutable(name: string, dirs: string[] = []): string | unde
     }
   }
   return undefined;
+}
+
+/**
+ * A server living in its own temporary folder: launched now (the folder removed if that fails),
+ * stopped with its folder removed, or restarted on the same folder.
+ */
+export async function launchInFolder(
+  dir: string,
+  launch: () => Promise<Child>,
+): Promise<{ stop(): Promise<void>; restart(): Promise<void> }> {
+  let child: Child;
+  try {
+    child = await launch();
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    async stop() {
+      await stopChild(child);
+      await rm(dir, { recursive: true, force: true });
+    },
+    async restart() {
+      await stopChild(child);
+      child = await launch();
+    },
+  };
 }

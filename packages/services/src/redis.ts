@@ -1,9 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
-import { findExecutable, startChild, stopChild, waitReady, type Child } from './processes.js';
+import { findExecutable, launchInFolder, startChild, waitReady, type Child } from './processes.js';
 
 export interface RedisServer {
   /** `redis://127.0.0.1:PORT`, or `redis://:PASSWORD@127.0.0.1:PORT` with a password. */
@@ -35,27 +35,15 @@ export async function startRedis(options: { persistence?: boolean; password?: st
     await waitReady(child, () => ping(port, options.password));
     return child;
   };
-  let child: Child;
-  try {
-    child = await launch();
-  } catch (error) {
-    await rm(dir, { recursive: true, force: true });
-    throw error;
-  }
+  const server = await launchInFolder(dir, launch);
   return {
     url: options.password
       ? `redis://:${encodeURIComponent(options.password)}@127.0.0.1:${port}`
       : `redis://127.0.0.1:${port}`,
     port,
     dir,
-    async stop() {
-      await stopChild(child);
-      await rm(dir, { recursive: true, force: true });
-    },
-    async restart() {
-      await stopChild(child);
-      child = await launch();
-    },
+    stop: server.stop,
+    restart: server.restart,
   };
 }
 

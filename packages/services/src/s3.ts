@@ -1,9 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
-import { startChild, stopChild, waitReady, type Child } from './processes.js';
+import { launchInFolder, startChild, waitReady, type Child } from './processes.js';
 
 export interface S3Server {
   /** `http://127.0.0.1:PORT`; use path-style addressing. */
@@ -49,26 +49,14 @@ export async function startS3(options: { buckets?: string[] } = {}): Promise<S3S
     await waitReady(child, async () => child.output().includes('S3rver listening on'));
     return child;
   };
-  let child: Child;
-  try {
-    child = await launch();
-  } catch (error) {
-    await rm(dir, { recursive: true, force: true });
-    throw error;
-  }
+  const server = await launchInFolder(dir, launch);
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
     accessKeyId: 'S3RVER',
     secretAccessKey: 'S3RVER',
     dir,
-    async stop() {
-      await stopChild(child);
-      await rm(dir, { recursive: true, force: true });
-    },
-    async restart() {
-      await stopChild(child);
-      child = await launch();
-    },
+    stop: server.stop,
+    restart: server.restart,
   };
 }

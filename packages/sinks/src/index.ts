@@ -1,4 +1,4 @@
-export { csvCell, toCsv } from './csv.js';
+export { csvBatches, csvCell } from './csv.js';
 export { writeParquetFiles } from './parquet.js';
 export { prepareOutput, writeOutputs, type OutputTiming, type PreparedOutput } from './outputs.js';
 export {

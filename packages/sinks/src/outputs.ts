@@ -3,7 +3,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { summaryColumns, type RunSpec, type SummaryRow } from '@ocpsum/core';
 import { openStore } from '@ocpsum/storage';
-import { toCsv } from './csv.js';
+import { csvBatches } from './csv.js';
 import { writeParquetFiles } from './parquet.js';
 import { isPostgresTarget, preparePostgres } from './postgres.js';
 
@@ -75,7 +75,7 @@ export function prepareOutput(target: string, rows: readonly SummaryRow[], spec:
   if (isPostgresTarget(target)) return preparePostgres(target, rows, spec);
   const columns = summaryColumns(spec.byPod);
   if (target.endsWith('.csv'))
-    return prepareFile(target, async (temporary) => writeFile(temporary, toCsv(rows, columns)));
+    return prepareFile(target, async (temporary) => writeFile(temporary, csvBatches(rows, columns, { header: true })));
   if (target.endsWith('.parquet')) {
     return prepareFile(target, async (temporary) => {
       const { files, cleanup } = await writeParquetFiles(rows, columns, () => 'all');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { SUMMARY_COLUMNS, sqlString, type SummaryRow } from '@ocpsum/core';
-import { csvCell } from './csv.js';
+import { csvBatches, csvCell } from './csv.js';
 
 /** Staging types: dates are staged as text and cast when written. */
 function sqlType(column: keyof SummaryRow): 'BIGINT' | 'VARCHAR' | 'DOUBLE' {
@@ -30,9 +30,10 @@ export async function writeParquetFiles(
     // Staged through CSV: DuckDB's CSV reader takes a few hundred thousand rows in a blink, where
     // appending cell by cell from JavaScript took seconds. Quoted "" stays an empty string.
     const staging = join(folder, 'staging.csv');
-    const lines = [['grp', ...columns].join(',')];
-    for (const row of rows) lines.push([csvCell(groupOf(row)), ...columns.map((c) => csvCell(row[c]))].join(','));
-    await writeFile(staging, lines.join('\n') + '\n');
+    await writeFile(
+      staging,
+      csvBatches(rows, columns, { header: true, lead: { name: 'grp', cell: (row) => csvCell(groupOf(row)) } }),
+    );
     const types = [`grp: 'VARCHAR'`, ...columns.map((c) => `${c}: '${sqlType(c)}'`)].join(', ');
     await db.run(
       `CREATE TABLE summary AS SELECT * FROM read_csv(${sqlString(staging)}, header = true, allow_quoted_nulls = false, columns = {${types}})`,

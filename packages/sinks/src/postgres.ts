@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { redactUrl, sqlIdentifier, summaryColumns, type RunSpec, type SummaryRow } from '@ocpsum/core';
-import { csvCell } from './csv.js';
+import { csvBatches } from './csv.js';
 import type { PreparedOutput } from './outputs.js';
 import { ensureSummaryTable, initTables, SUMMARY_TABLE } from './postgres-schema.js';
 
@@ -34,7 +34,6 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
 export function isPostgresTarget(target: string): boolean {
   return SCHEME.test(target);
 }
-
 
 /** Parses and validates a PostgreSQL target; throws a message naming the (redacted) target. */
 export function parsePostgresTarget(target: string): PostgresTarget {
@@ -145,9 +144,6 @@ export function checkPostgresTarget(target: string, source: string): PostgresTar
   return parsed;
 }
 
-/** Rows per COPY data message; about 100-200 KB of CSV. */
-const COPY_BATCH = 256;
-
 /**
  * Prepares the replacement of the run's rows in koku's daily summary table:
  * connect, create the table if missing, BEGIN, lock the (schema, source) against concurrent
@@ -192,7 +188,11 @@ export async function preparePostgres(
     const copy = client.query(
       copyFrom(`COPY ${table} (uuid, ${columns.map((c) => sqlIdentifier(c)).join(', ')}) FROM STDIN WITH (FORMAT csv)`),
     );
-    await pipeline(Readable.from(csvBatches(rows, columns)), copy);
+    // COPY's CSV reads NULL as an empty unquoted field and an empty string as `""`, as the CSV sink writes them.
+    await pipeline(
+      Readable.from(csvBatches(rows, columns, { lead: { name: 'uuid', cell: () => randomUUID() } })),
+      copy,
+    );
     copied = copy.rowCount;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -220,23 +220,6 @@ export async function preparePostgres(
       await closeClient(client);
     },
   };
-}
-
-/** COPY's CSV: NULL is an empty unquoted field, an empty string is `""`, as in the CSV sink. */
-function* csvBatches(rows: readonly SummaryRow[], columns: readonly (keyof SummaryRow)[]): Generator<string> {
-  let batch = '';
-  let n = 0;
-  for (const row of rows) {
-    batch += randomUUID();
-    for (const column of columns) batch += ',' + csvCell(row[column]);
-    batch += '\n';
-    if (++n === COPY_BATCH) {
-      yield batch;
-      batch = '';
-      n = 0;
-    }
-  }
-  if (batch) yield batch;
 }
 
 /** `ocpsum pg init`: koku's summary and reference tables (empty) in the target's schema, idempotently. */

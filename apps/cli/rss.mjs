@@ -1,0 +1,16 @@
+const r = (l) => console.log(l, (process.memoryUsage().rss/1e6).toFixed(0), 'heap', (process.memoryUsage().heapUsed/1e6).toFixed(0));
+r('start');
+const { openStore } = await import('@ocpsum/storage'); r('storage');
+const k = await import('@ocpsum/kernel'); r('kernel');
+const core = await import('@ocpsum/core'); r('core');
+const sinks = await import('@ocpsum/sinks'); r('sinks');
+const spec = core.runSpec({ org: 'org1234567', source: '6b2c0e7a-1f4d-4c55-9a3e-0c5e8d1a2b3c', year: 2025, month: 10, reference: { enabledKeys: ['app','environment','team','tier'], costCategories: [], nodeRoles: [] } });
+const store = openStore(process.argv[2]);
+const ds = await k.discoverDataset(store, spec); r('discover');
+const engine = await k.openEngine(4); r('engine');
+const inputs = [];
+for (const [type, objects] of Object.entries(ds.files)) for (const { key } of objects) inputs.push({ key, path: await store.localFile(key), type });
+const files = await k.inspectFiles(engine.db, inputs); r('inspect');
+const partial = await k.runKernel(engine.db, { ranges: files.map((file) => ({ file, start: 0, end: file.rows })), storageFiles: files.filter((f) => f.type === 'openshift_storage_usage_line_items') }, spec); r('kernel');
+const { rows } = core.finalize(partial, spec); r('finalize');
+await sinks.writeOutputs(['/tmp/pf/x.csv'], rows, spec); r('sink');

@@ -13,7 +13,13 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   enqueue: async () => (await import('./commands/enqueue.js')).enqueueCommand(),
   status: async () => (await import('./commands/status.js')).statusCommand(),
   cancel: async () => (await import('./commands/cancel.js')).cancelCommand(),
-  worker: async () => (await import('./commands/worker.js')).workerCommand(),
+  worker: async () => {
+    // A worker runs chunk after chunk: its DuckDB should hand freed memory back at once rather than
+    // hold it for the next query (which left workers at 700 MB instead of 400 MB on 10M rows, for
+    // about 10% more kernel time). jemalloc inside DuckDB reads this when DuckDB loads, so set it first.
+    process.env.DUCKDB_JE_MALLOC_CONF ??= 'dirty_decay_ms:0,muzzy_decay_ms:0';
+    return (await import('./commands/worker.js')).workerCommand();
+  },
   coordinator: async () => (await import('./commands/coordinator.js')).coordinatorCommand(),
   board: async () => (await import('./commands/board.js')).boardCommand(),
   pg: async () => (await import('./commands/pg.js')).pgCommand(),

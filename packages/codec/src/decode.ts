@@ -4,7 +4,11 @@ import { PREFIX_BYTES, type SectionEntry } from './encode.js';
 import { CodecError } from './errors.js';
 import { MAGIC, SECTIONS, VERSION, type AnyRow, type Kind } from './sections.js';
 
-export function decodePartial(bytes: Uint8Array): PartialAggregate {
+/**
+ * Decodes a partial and merges it into `into` (a new, empty partial by default), as core's
+ * mergeInto would: the reducer decodes each chunk straight into the run's merged partial.
+ */
+export function decodePartial(bytes: Uint8Array, into: PartialAggregate = emptyPartial()): PartialAggregate {
   if (!(bytes instanceof Uint8Array)) throw new CodecError('not an ocpsum partial: expected a Uint8Array');
   const magic = new TextDecoder().decode(bytes.subarray(0, 4));
   if (!MAGIC.startsWith(magic) || (bytes.length >= 4 && magic !== MAGIC)) {
@@ -26,8 +30,8 @@ export function decodePartial(bytes: Uint8Array): PartialAggregate {
     throw new CodecError(`corrupt ocpsum partial: ${bytes.length - expected} bytes after the last section`);
   }
 
-  const p = emptyPartial();
-  p.rowsIn = header.rowsIn;
+  const p = into;
+  for (const k of ['pod', 'storage', 'nodeLabels', 'namespaceLabels'] as const) p.rowsIn[k] += header.rowsIn[k];
   let at = headerEnd;
   SECTIONS.forEach((s, i) => {
     const entry = header.sections[i];

@@ -81,15 +81,20 @@ function buildPodRows(
 ): SummaryRow[] {
   // Node and namespace labels are only known now, so chunk groups are regrouped by merged labels.
   const merged = new Map<string, PodGroup>();
-  const mergeCache = new Map<string, string>();
+  // Merged labels per (node labels, namespace labels, pod labels), as nested maps: the label
+  // strings are few and shared, so looking them up beats building a long key per group.
+  const mergeCache = new Map<string | null, Map<string | null, Map<string, string>>>();
   for (const g of partial.pods.values()) {
     const nodeLabels = labelsOf('node', g.day, g.node);
     const namespaceLabels = labelsOf('namespace', g.day, g.namespace);
-    const cacheKey = groupKey(nodeLabels, namespaceLabels, g.labels);
-    let labels = mergeCache.get(cacheKey);
+    let byNamespace = mergeCache.get(nodeLabels);
+    if (!byNamespace) mergeCache.set(nodeLabels, (byNamespace = new Map()));
+    let byPod = byNamespace.get(namespaceLabels);
+    if (!byPod) byNamespace.set(namespaceLabels, (byPod = new Map()));
+    let labels = byPod.get(g.labels);
     if (labels === undefined) {
       labels = mergeLabelJson(nodeLabels, namespaceLabels, g.labels);
-      mergeCache.set(cacheKey, labels);
+      byPod.set(g.labels, labels);
     }
     addPodGroup(merged, { ...g, labels });
   }

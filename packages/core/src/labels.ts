@@ -72,13 +72,17 @@ export function mergeLabelJson(...sets: (string | null)[]): string {
 
 /**
  * Normalizes raw label cells to filtered, sorted compact JSON, once per distinct string:
- * label work scales with distinct strings, not rows.
+ * label work scales with distinct strings, not rows. The cache holds up to `cacheSize`
+ * strings and starts over when full, so a long-lived worker's memory stays bounded.
  */
 export class LabelNormalizer {
   private readonly enabled: ReadonlySet<string>;
   private readonly cache = new Map<string, string>();
 
-  constructor(enabledKeys: readonly string[]) {
+  constructor(
+    enabledKeys: readonly string[],
+    private readonly cacheSize = 200_000,
+  ) {
     this.enabled = new Set(enabledKeys);
   }
 
@@ -87,6 +91,7 @@ export class LabelNormalizer {
     let json = this.cache.get(raw);
     if (json === undefined) {
       json = labelsJson(filterLabels(parseLabels(raw), this.enabled));
+      if (this.cache.size >= this.cacheSize) this.cache.clear();
       this.cache.set(raw, json);
     }
     return json;

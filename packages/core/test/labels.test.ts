@@ -39,6 +39,12 @@ describe('LabelNormalizer', () => {
     );
     expect(n.normalize(null)).toBe('{}');
   });
+
+  test('gives the same answers after its cache fills and starts over', () => {
+    const n = new LabelNormalizer(['app'], 2);
+    const raws = ['{"app":"a","x":"1"}', 'label_app:b|label_x:2', '{"app":"c"}', '{"app":"a","x":"1"}'];
+    expect(raws.map((r) => n.normalize(r))).toEqual(['{"app":"a"}', '{"app":"b"}', '{"app":"c"}', '{"app":"a"}']);
+  });
 });
 
 describe('mergeLabelJson', () => {

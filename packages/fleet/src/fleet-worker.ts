@@ -1,10 +1,12 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
+import pLimit, { type LimitFunction } from 'p-limit';
 import { finalize } from '@ocpsum/core';
 import { encodePartial } from '@ocpsum/codec';
 import { openEngine, runKernel, type Engine } from '@ocpsum/kernel';
 import { writeOutputs } from '@ocpsum/sinks';
 import { loadChunk } from './chunk-input.js';
+import { collectGarbage } from './heap.js';
 import { QUEUES, partialKey, queuePrefix } from './names.js';
 import { finishRun, jobInfo, notify, observed, type FleetEvents } from './events.js';
 import { chunkJobSchema, parsePayload, wholeJobSchema, type ChunkJob, type WholeJob } from './payloads.js';
@@ -18,7 +20,7 @@ export interface FleetWorkerOptions {
   prefix: string;
   /** DuckDB threads of this process. */
   threads: number;
-  /** Jobs processed at once. */
+  /** Kernels run at once; one more job is taken so its download overlaps the running kernel. */
   concurrency: number;
   /** Seconds a partial aggregate stays in Redis. */
   partialTtl: number;
@@ -35,6 +37,7 @@ export class FleetWorker {
   private readonly records: RunRecords;
   private readonly stores = new StoreCache();
   private readonly workers: Worker[] = [];
+  private readonly kernels: LimitFunction;
 
   private constructor(
     private readonly options: FleetWorkerOptions,
@@ -42,10 +45,12 @@ export class FleetWorker {
   ) {
     this.redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
     this.records = new RunRecords(this.redis, options.prefix);
+    this.kernels = pLimit(options.concurrency);
     const common = {
       connection: this.redis,
       prefix: queuePrefix(options.prefix),
-      concurrency: options.concurrency,
+      // The extra job downloads its objects while a kernel runs: fetching took a third of a worker's time.
+      concurrency: options.concurrency + 1,
       ...STALL,
     };
     const { events } = options;
@@ -149,12 +154,16 @@ export class FleetWorker {
     try {
       const fetchStarted = performance.now();
       const chunk = await loadChunk(db, store, data.ranges, data.storageKeys);
-      const kernelStarted = performance.now();
-      const partial = await runKernel(db, chunk, data.spec);
-      return { partial, fetchMs: kernelStarted - fetchStarted, kernelMs: performance.now() - kernelStarted };
+      const fetchMs = performance.now() - fetchStarted;
+      return await this.kernels(async () => {
+        const kernelStarted = performance.now();
+        const partial = await runKernel(db, chunk, data.spec);
+        return { partial, fetchMs, kernelMs: performance.now() - kernelStarted };
+      });
     } finally {
       db.closeSync();
       this.stores.release();
+      collectGarbage();
     }
   }
 

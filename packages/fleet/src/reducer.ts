@@ -1,6 +1,6 @@
 import { Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { finalize, mergeInto, emptyPartial } from '@ocpsum/core';
+import { finalize, emptyPartial } from '@ocpsum/core';
 import { decodePartial } from '@ocpsum/codec';
 import { writeOutputs } from '@ocpsum/sinks';
 import { finishRun, jobInfo, notify, observed, type FleetEvents } from './events.js';
@@ -94,7 +94,7 @@ export class Reducer {
           `partial aggregate of chunk ${chunk} is missing from Redis (lost in a restart or expired); run ${data.runId} cannot be completed correctly`,
         );
       }
-      mergeInto(merged, decodePartial(bytes));
+      decodePartial(bytes, merged);
     }
     const mergeMs = performance.now() - started;
     const { rows, counts } = finalize(merged, data.spec);

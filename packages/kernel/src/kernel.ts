@@ -51,6 +51,21 @@ export async function runKernel(db: DuckDBConnection, chunk: Chunk, spec: RunSpe
   return kernel.partial;
 }
 
+// One normalizer per set of enabled keys, kept across chunks: the chunks of a run (and the runs of
+// a source) repeat the same label strings, and parsing them again for every chunk was measurable.
+const normalizers = new Map<string, LabelNormalizer>();
+
+function normalizerFor(enabledKeys: readonly string[]): LabelNormalizer {
+  const key = JSON.stringify(enabledKeys);
+  let normalizer = normalizers.get(key);
+  if (!normalizer) {
+    if (normalizers.size >= 8) normalizers.clear();
+    normalizer = new LabelNormalizer(enabledKeys);
+    normalizers.set(key, normalizer);
+  }
+  return normalizer;
+}
+
 class Kernel {
   readonly partial = emptyPartial();
   private readonly labels: LabelNormalizer;
@@ -59,7 +74,7 @@ class Kernel {
     private readonly db: DuckDBConnection,
     private readonly spec: RunSpec,
   ) {
-    this.labels = new LabelNormalizer(spec.reference.enabledKeys);
+    this.labels = normalizerFor(spec.reference.enabledKeys);
   }
 
   /** Refuses rows outside the month and numbers that cannot be usage, naming file and column. */

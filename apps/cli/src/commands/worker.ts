@@ -17,7 +17,12 @@ export function workerCommand(): Command {
     9464,
   )
     .option('--threads <n>', 'DuckDB threads of this worker', integer('--threads', 1, 256), 4)
-    .option('--concurrency <n>', 'jobs processed at once', integer('--concurrency', 1, 64), 1)
+    .option(
+      '--concurrency <n>',
+      'kernels run at once (one more job is downloaded meanwhile)',
+      integer('--concurrency', 1, 64),
+      1,
+    )
     .option(
       '--partial-ttl <seconds>',
       'how long partial aggregates stay in Redis',

@@ -169,6 +169,20 @@ describe('S3Store', () => {
     expect(existsSync(dirname(first))).toBe(false);
   });
 
+  it('downloads the version a run listed, without a HEAD, and refuses an object changed since', async () => {
+    const s3 = openStore('s3://ocpsum/listed', options);
+    await s3.put('data/f.parquet', Buffer.from('listed version'));
+    const { etag } = await s3.head('data/f.parquet');
+    expect(await readFile(await s3.localFile('data/f.parquet', etag), 'utf8')).toBe('listed version');
+    await s3.put('data/g.parquet', Buffer.from('first'));
+    const listed = (await s3.head('data/g.parquet')).etag;
+    await s3.put('data/g.parquet', Buffer.from('changed after listing'));
+    await expect(s3.localFile('data/g.parquet', listed)).rejects.toThrow(
+      /s3:\/\/ocpsum\/listed\/data\/g\.parquet: the object changed while being read \(ETag \w+, expected \w+\); run it again/,
+    );
+    await s3.close();
+  });
+
   it('names the object in errors', async () => {
     await expect(store.get('nothing/here')).rejects.toThrow('s3://ocpsum/contract/nothing/here: not found');
     await expect(store.localFile('nothing/here')).rejects.toThrow('s3://ocpsum/contract/nothing/here: not found');

@@ -1,30 +1,24 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import pMap from 'p-map';
 import { inspectFiles, type Chunk, type InputFile } from '@ocpsum/kernel';
-import type { ObjectStore } from '@ocpsum/storage';
-import type { RangeRef } from './payloads.js';
-
-/** Objects downloaded at once: a chunk spans dozens of small hourly files, so round trips, not bandwidth, set the pace. */
-const DOWNLOADS_AT_ONCE = 16;
+import { localFiles, type ObjectStore } from '@ocpsum/storage';
+import type { ObjectRef, RangeRef } from './payloads.js';
 
 /** Fetches a job's objects to local files and checks their columns: job ranges → kernel input. */
 export async function loadChunk(
   db: DuckDBConnection,
   store: ObjectStore,
   ranges: RangeRef[],
-  storageKeys: string[],
+  storage: ObjectRef[],
 ): Promise<Chunk> {
-  const wanted = new Map<string, InputFile['type']>();
-  for (const { key, type } of ranges) wanted.set(key, type);
-  for (const key of storageKeys) wanted.set(key, 'openshift_storage_usage_line_items');
-  const inputs = await pMap(
-    wanted,
-    async ([key, type]): Promise<InputFile> => ({ key, type, path: await store.localFile(key) }),
-    { concurrency: DOWNLOADS_AT_ONCE },
-  );
+  const wanted = new Map<string, { key: string; etag: string; type: InputFile['type'] }>();
+  for (const { key, etag, type } of ranges) wanted.set(key, { key, etag, type });
+  for (const { key, etag } of storage) wanted.set(key, { key, etag, type: 'openshift_storage_usage_line_items' });
+  const objects = [...wanted.values()];
+  const paths = await localFiles(store, objects);
+  const inputs = objects.map(({ key, type }, i): InputFile => ({ key, type, path: paths[i] }));
   const schemas = new Map((await inspectFiles(db, inputs)).map((s) => [s.key, s]));
   return {
     ranges: ranges.map((r) => ({ file: schemas.get(r.key)!, start: r.start, end: r.end })),
-    storageFiles: storageKeys.map((key) => schemas.get(key)!),
+    storageFiles: storage.map(({ key }) => schemas.get(key)!),
   };
 }

@@ -1,4 +1,5 @@
 import { FlowProducer, Queue, type JobsOptions } from 'bullmq';
+import pMap from 'p-map';
 import type { Redis } from 'ioredis';
 import type { RunSpec } from '@ocpsum/core';
 import { discoverDataset, InputError } from '@ocpsum/kernel';
@@ -9,6 +10,9 @@ import { chunkJobSchema, parsePayload, reduceJobSchema, wholeJobSchema, type Ran
 import { planChunks, type PlannedFile } from './plan.js';
 import { runIdOf } from './run-id.js';
 import { RunRecords } from './run-records.js';
+
+/** Footers read at once: one small ranged GET per file, so round trips set the pace. */
+const FOOTERS_AT_ONCE = 16;
 
 export interface EnqueueRequest {
   root: string;
@@ -54,15 +58,19 @@ export class Coordinator {
     try {
       const dataset = await discoverDataset(store, spec);
       objects = Object.values(dataset.files).flat();
-      files = [];
-      for (const [type, list] of Object.entries(dataset.files)) {
-        for (const object of list)
-          files.push({
-            key: object.key,
-            type: type as PlannedFile['type'],
-            rowGroups: await readRowGroups(store, object),
-          });
-      }
+      const listed = Object.entries(dataset.files).flatMap(([type, list]) =>
+        list.map((object) => ({ object, type: type as PlannedFile['type'] })),
+      );
+      files = await pMap(
+        listed,
+        async ({ object, type }) => ({
+          key: object.key,
+          etag: object.etag,
+          type,
+          rowGroups: await readRowGroups(store, object),
+        }),
+        { concurrency: FOOTERS_AT_ONCE },
+      );
     } finally {
       await store.close();
     }
@@ -78,7 +86,7 @@ export class Coordinator {
     const mode = podRows < request.threshold ? 'whole' : 'chunks';
     const chunks =
       mode === 'whole'
-        ? [files.map((f) => ({ key: f.key, type: f.type, start: 0, end: sum(f.rowGroups) }))]
+        ? [files.map((f) => ({ key: f.key, etag: f.etag, type: f.type, start: 0, end: sum(f.rowGroups) }))]
         : planChunks(files, request.chunkRows);
     const attempt = await this.records.start({
       runId,
@@ -91,8 +99,10 @@ export class Coordinator {
     });
     if (attempt === 0) return { runId, created: false, mode, chunks: chunks.length, podRows };
 
-    const storageKeys = files.filter((f) => f.type === 'openshift_storage_usage_line_items').map((f) => f.key);
-    const base = { runId, root, spec, storageKeys };
+    const storage = files
+      .filter((f) => f.type === 'openshift_storage_usage_line_items')
+      .map((f) => ({ key: f.key, etag: f.etag }));
+    const base = { runId, root, spec, storage };
     const label = `${spec.source.slice(0, 8)} ${spec.year}-${String(spec.month).padStart(2, '0')}`;
     const retry: JobsOptions = { attempts: request.attempts, backoff: { type: 'exponential', delay: 500 } };
     const keep: JobsOptions = { removeOnComplete: { age: 86_400, count: 1000 }, removeOnFail: { age: 7 * 86_400 } };

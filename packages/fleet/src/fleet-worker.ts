@@ -153,7 +153,7 @@ export class FleetWorker {
     const db = await this.engine.connect();
     try {
       const fetchStarted = performance.now();
-      const chunk = await loadChunk(db, store, data.ranges, data.storageKeys);
+      const chunk = await loadChunk(db, store, data.ranges, data.storage);
       const fetchMs = performance.now() - fetchStarted;
       return await this.kernels(async () => {
         const kernelStarted = performance.now();

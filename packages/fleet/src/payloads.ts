@@ -3,8 +3,11 @@ import { z } from 'zod';
 
 /** Job payloads, validated when enqueued and again when a worker takes them. */
 
+/** An object as the coordinator listed it: workers download that version and refuse another. */
+const object = { key: z.string().min(1), etag: z.string().min(1) };
+
 const range = z.strictObject({
-  key: z.string().min(1),
+  ...object,
   type: z.enum(REPORT_TYPES),
   start: z.number().int().nonnegative(),
   end: z.number().int().nonnegative(),
@@ -14,8 +17,8 @@ const dataset = {
   runId: z.string().regex(/^[0-9a-f]{16,64}$/),
   root: z.string().min(1),
   spec: runSpecSchema,
-  /** Keys of the storage usage files, for the pod → node join. */
-  storageKeys: z.array(z.string().min(1)),
+  /** The storage usage files, for the pod → node join. */
+  storage: z.array(z.strictObject(object)),
 };
 
 export const chunkJobSchema = z.strictObject({
@@ -42,6 +45,7 @@ export type ChunkJob = z.infer<typeof chunkJobSchema>;
 export type ReduceJob = z.infer<typeof reduceJobSchema>;
 export type WholeJob = z.infer<typeof wholeJobSchema>;
 export type RangeRef = z.infer<typeof range>;
+export type ObjectRef = z.infer<typeof dataset.storage>[number];
 
 /** Parses a payload, naming the job and the fields that are wrong. */
 export function parsePayload<T>(schema: z.ZodType<T>, data: unknown, what: string): T {

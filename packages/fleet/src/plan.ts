@@ -3,6 +3,7 @@ import type { RangeRef } from './payloads.js';
 
 export interface PlannedFile {
   key: string;
+  etag: string;
   type: ReportType;
   rowGroups: number[];
 }
@@ -30,7 +31,7 @@ export function planChunks(files: readonly PlannedFile[], chunkRows: number): Ra
       const end = offset + groupRows;
       while (start < end) {
         const take = Math.min(end - start, chunkRows - rows);
-        appendRange(current, { key: file.key, type: file.type, start, end: start + take });
+        appendRange(current, { key: file.key, etag: file.etag, type: file.type, start, end: start + take });
         rows += take;
         start += take;
         if (rows >= chunkRows) close();

@@ -6,7 +6,7 @@ import {
   type SummaryCounts,
   type SummaryRow,
 } from '@ocpsum/core';
-import type { ObjectStore } from '@ocpsum/storage';
+import { localFiles, type ObjectStore } from '@ocpsum/storage';
 import { discoverDataset } from './dataset.js';
 import { openEngine } from './duckdb.js';
 import { InputError } from './input-error.js';
@@ -33,10 +33,11 @@ export async function summarize(options: {
   const dataset = await discoverDataset(store, spec);
   const engine = await openEngine(options.threads ?? 4);
   try {
-    const inputs = [];
-    for (const [type, objects] of Object.entries(dataset.files)) {
-      for (const { key } of objects) inputs.push({ key, path: await store.localFile(key), type: type as ReportType });
-    }
+    const objects = Object.entries(dataset.files).flatMap(([type, list]) =>
+      list.map(({ key, etag }) => ({ key, etag, type: type as ReportType })),
+    );
+    const paths = await localFiles(store, objects);
+    const inputs = objects.map(({ key, type }, i) => ({ key, type, path: paths[i] }));
     const files = await inspectFiles(engine.db, inputs);
     const podFiles = files.filter((f) => f.type === 'openshift_pod_usage_line_items');
     if (podFiles.every((f) => f.rows === 0)) {

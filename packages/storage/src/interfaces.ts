@@ -19,7 +19,11 @@ export interface ObjectStore {
   get(key: string): Promise<Buffer>;
   put(key: string, body: Buffer | Readable): Promise<void>;
   delete(key: string): Promise<void>;
-  /** A local file that holds the object's bytes (the object itself for a folder, a cached download for S3). */
-  localFile(key: string): Promise<string>;
+  /**
+   * A local file that holds the object's bytes (the object itself for a folder, a cached download
+   * for S3). `etag`, when the caller listed the object already, is the version it expects: no
+   * HEAD is needed, and an object that changed since then is refused rather than read.
+   */
+  localFile(key: string, etag?: string): Promise<string>;
   close(): Promise<void>;
 }

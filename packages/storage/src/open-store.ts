@@ -49,8 +49,8 @@ class DeferredS3Store implements ObjectStore {
   async delete(key: string) {
     return (await this.real()).delete(key);
   }
-  async localFile(key: string) {
-    return (await this.real()).localFile(key);
+  async localFile(key: string, etag?: string) {
+    return (await this.real()).localFile(key, etag);
   }
   async close() {
     if (this.store) await (await this.store).close();

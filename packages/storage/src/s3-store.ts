@@ -254,18 +254,18 @@ export class S3Store implements ObjectStore {
   }
 
   /** Downloads the object once per (key, ETag) into this store's cache folder; a changed object is fetched again. */
-  async localFile(key: string): Promise<string> {
-    const { etag } = await this.head(key);
+  async localFile(key: string, etag?: string): Promise<string> {
+    const expected = etag ?? (await this.head(key)).etag;
     const dir = await this.cache();
-    const path = join(dir, cacheName(key, etag));
+    const path = join(dir, cacheName(key, expected));
     const running = this.downloads.get(path);
     if (running) return running;
-    const download = this.download(key, dir, path).finally(() => this.downloads.delete(path));
+    const download = this.download(key, expected, path).finally(() => this.downloads.delete(path));
     this.downloads.set(path, download);
     return download;
   }
 
-  private async download(key: string, dir: string, path: string): Promise<string> {
+  private async download(key: string, expected: string, path: string): Promise<string> {
     try {
       await access(path);
       return path;
@@ -282,10 +282,13 @@ export class S3Store implements ObjectStore {
         await pipeline(out.Body as Readable, createWriteStream(temporary));
         return unquote(out.ETag);
       });
-      // Named by the ETag of the bytes we got: if the object changed since the HEAD, the file says so.
-      const final = join(dir, cacheName(key, etag));
-      await rename(temporary, final);
-      return final;
+      if (etag !== expected) {
+        throw new Error(
+          `${this.name(key)}: the object changed while being read (ETag ${etag}, expected ${expected}); run it again`,
+        );
+      }
+      await rename(temporary, path);
+      return path;
     } catch (error) {
       await rm(temporary, { force: true });
       throw error;

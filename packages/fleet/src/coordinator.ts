@@ -39,6 +39,7 @@ export interface EnqueueResult {
 export class Coordinator {
   private readonly flows: FlowProducer;
   private readonly whole: Queue;
+  private readonly chunks: Queue;
   private readonly records: RunRecords;
 
   constructor(
@@ -47,6 +48,7 @@ export class Coordinator {
   ) {
     this.flows = new FlowProducer({ connection, prefix: queuePrefix(prefix) });
     this.whole = new Queue(QUEUES.whole, { connection, prefix: queuePrefix(prefix) });
+    this.chunks = new Queue(QUEUES.chunks, { connection, prefix: queuePrefix(prefix) });
     this.records = new RunRecords(connection, prefix);
   }
 
@@ -87,7 +89,7 @@ export class Coordinator {
     const chunks =
       mode === 'whole'
         ? [files.map((f) => ({ key: f.key, etag: f.etag, type: f.type, start: 0, end: sum(f.rowGroups) }))]
-        : planChunks(files, request.chunkRows);
+        : planChunks(files, request.chunkRows, await this.workersServing());
     const attempt = await this.records.start({
       runId,
       mode,
@@ -131,8 +133,17 @@ export class Coordinator {
     return { runId, created: true, mode, chunks: chunks.length, podRows };
   }
 
+  /** Workers connected to the chunks queue now; 1 when none are (yet) or Redis will not list clients. */
+  private async workersServing(): Promise<number> {
+    try {
+      return Math.max(1, await this.chunks.getWorkersCount());
+    } catch {
+      return 1;
+    }
+  }
+
   async close(): Promise<void> {
-    await Promise.all([this.flows.close(), this.whole.close()]);
+    await Promise.all([this.flows.close(), this.whole.close(), this.chunks.close()]);
   }
 }
 

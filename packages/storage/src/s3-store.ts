@@ -301,6 +301,8 @@ export class S3Store implements ObjectStore {
   }
 
   async close(): Promise<void> {
+    // Downloads started alongside one that failed may still be writing into the cache folder.
+    await Promise.allSettled(this.downloads.values());
     const dir = this.cacheDir;
     this.cacheDir = undefined;
     if (dir) await rm(await dir, { recursive: true, force: true });

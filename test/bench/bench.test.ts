@@ -160,6 +160,7 @@ describe('figures', () => {
         sizes: ['22k', '1m'],
         workers: 2,
         threads: 4,
+        memoryThreads: 2,
         baselineThreads: 2,
         repeat: 3,
         chunkRows: 250_000,

@@ -35,6 +35,7 @@ interface Flags {
   sizes: number[];
   workers: number;
   threads: number;
+  memoryThreads: number;
   baselineThreads: number;
   repeat: number;
   data: string;
@@ -65,7 +66,13 @@ const program = new Command('ocpsum-bench')
       }),
   )
   .option('--workers <n>', 'fleet worker processes', whole('--workers', 1, 64), 2)
-  .option('--threads <n>', 'DuckDB threads per worker and of the in-memory run', whole('--threads', 1, 256), 4)
+  .option('--threads <n>', 'DuckDB threads per fleet worker', whole('--threads', 1, 256), 4)
+  .option(
+    '--memory-threads <n>',
+    "DuckDB threads of the in-memory run (default: the CPUs, as `ocpsum run`'s own default)",
+    whole('--memory-threads', 1, 256),
+    availableParallelism(),
+  )
   .option(
     '--baseline-threads <n>',
     'DuckDB threads of the baseline queries (default: the CPUs; more threads than cores made them slower here)',
@@ -118,6 +125,7 @@ async function bench(flags: Flags): Promise<number> {
       sizes: flags.sizes.map(sizeLabel),
       workers: flags.workers,
       threads: flags.threads,
+      memoryThreads: flags.memoryThreads,
       baselineThreads: flags.baselineThreads,
       repeat: flags.repeat,
       chunkRows: flags.chunkRows,
@@ -204,7 +212,7 @@ async function bench(flags: Flags): Promise<number> {
           for (let r = 1; r <= repeat; r++) {
             progress(`${label}: memory run ${r}/${repeat}…`);
             const csv = join(tmp, `memory-${label}-${r}.csv`);
-            const run = await memoryRun(CLI, dataset, { threads: flags.threads, reference, csv });
+            const run = await memoryRun(CLI, dataset, { threads: flags.memoryThreads, reference, csv });
             if (r === 1) checkCsv = csv;
             else await rm(csv, { force: true });
             runs.push(run);

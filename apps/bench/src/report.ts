@@ -199,7 +199,7 @@ export function machineLine(results: BenchResults): string {
     `${m.nproc} CPUs (${m.cpuModel}), ${(m.memoryBytes / 2 ** 30).toFixed(1)} GB, Node ${m.node}, ${m.redis ?? 'redis ?'}, ` +
     `DuckDB ${m.duckdb}; load average at start ${m.loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')}; ` +
     `fleet ${results.options.workers} workers × ${results.options.threads} threads, chunks of ${results.options.chunkRows.toLocaleString('en-US')} rows; ` +
-    `in memory ${results.options.threads} threads; baselines ${results.options.baselineThreads} threads`
+    `in memory ${results.options.memoryThreads} threads; baselines ${results.options.baselineThreads} threads`
   );
 }
 

@@ -13,6 +13,7 @@ export interface BenchResults {
     sizes: string[];
     workers: number;
     threads: number;
+    memoryThreads: number;
     baselineThreads: number;
     repeat: number;
     chunkRows: number;

@@ -202,7 +202,8 @@ export function benchChart(results: BenchResults): string {
       title: 'ocpsum benchmark',
       subtitle:
         `${results.startedAt} · ${m.nproc} CPUs, Node ${m.node} · fleet ${results.options.workers} workers × ` +
-        `${results.options.threads} threads · baselines: DuckDB query, ${results.options.baselineThreads} threads`,
+        `${results.options.threads} threads · in memory ${results.options.memoryThreads} threads · ` +
+        `baselines: DuckDB query, ${results.options.baselineThreads} threads`,
     },
   );
 }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import type { RunSpec } from '@ocpsum/core';
 import { discoverDataset, summarize, type SummaryResult } from '@ocpsum/kernel';
@@ -30,7 +31,12 @@ export function runCommand(): Command {
       '--out <target...>',
       'FILE.csv, FILE.parquet, a folder or s3://… for Parquet by day, postgres://…?schema=NAME (repeatable)',
     )
-    .option('--threads <n>', 'DuckDB threads', integer('--threads', 1, 256), 4)
+    .option(
+      '--threads <n>',
+      'DuckDB threads (default: the CPUs; more threads than cores made runs slower)',
+      integer('--threads', 1, 256),
+      availableParallelism(),
+    )
     .action(async (flags: RunFlags) => {
       const started = performance.now();
       const spec = await specFromFlags(flags);

@@ -36,7 +36,7 @@ export interface Section<R> {
   /** Name in the header; also the PartialAggregate property. */
   name: SectionName;
   columns: Columns<R>;
-  /** Re-adds a decoded record through core's add*, which recomputes its map key. */
+  /** Re-adds a decoded record (a fresh object, so owned) through core's add*, which recomputes its map key. */
   add: (into: PartialAggregate, row: R) => void;
 }
 
@@ -67,19 +67,19 @@ const pods: Section<PodGroup> = {
     capacityCpuCores: 'num?',
     capacityMemBytes: 'num?',
   },
-  add: (p, r) => addPodGroup(p.pods, r),
+  add: (p, r) => addPodGroup(p.pods, r, true),
 };
 
 const capacity: Section<CapacityCell> = {
   name: 'capacity',
   columns: { day: 'dict', interval: 'num', node: 'dict?', cpuCoreSeconds: 'num?', memByteSeconds: 'num?' },
-  add: (p, r) => addCapacity(p.capacity, r),
+  add: (p, r) => addCapacity(p.capacity, r, true),
 };
 
 const podNodes: Section<PodNode> = {
   name: 'podNodes',
   columns: { day: 'dict', namespace: 'dict', pod: 'dict', node: 'dict', resourceId: 'dict?' },
-  add: (p, r) => addPodNode(p.podNodes, r),
+  add: (p, r) => addPodNode(p.podNodes, r, true),
 };
 
 const storage: Section<StorageGroup> = {
@@ -99,19 +99,19 @@ const storage: Section<StorageGroup> = {
     requestByteSeconds: 'num?',
     usageByteSeconds: 'num?',
   },
-  add: (p, r) => addStorageGroup(p.storage, r),
+  add: (p, r) => addStorageGroup(p.storage, r, true),
 };
 
 const latest: Columns<LatestLabels> = { day: 'dict', name: 'dict', interval: 'num', labels: 'dict' };
 const nodeLabels: Section<LatestLabels> = {
   name: 'nodeLabels',
   columns: latest,
-  add: (p, r) => addLatestLabels(p.nodeLabels, r),
+  add: (p, r) => addLatestLabels(p.nodeLabels, r, true),
 };
 const namespaceLabels: Section<LatestLabels> = {
   name: 'namespaceLabels',
   columns: latest,
-  add: (p, r) => addLatestLabels(p.namespaceLabels, r),
+  add: (p, r) => addLatestLabels(p.namespaceLabels, r, true),
 };
 
 /** Field values seen generically, by column name; the typed Section above guarantees the shapes. */

@@ -96,7 +96,7 @@ function buildPodRows(
       labels = mergeLabelJson(nodeLabels, namespaceLabels, g.labels);
       byPod.set(g.labels, labels);
     }
-    addPodGroup(merged, { ...g, labels });
+    addPodGroup(merged, { ...g, labels }, true);
   }
 
   const capacity = capacities(partial);

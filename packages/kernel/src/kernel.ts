@@ -113,48 +113,60 @@ class Kernel {
       for (let i = 0; i < c.kind.length; i++) {
         const node = s('node', i);
         if (c.kind[i] === 'capacity') {
-          addCapacity(this.partial.capacity, {
-            day: s('day', i)!,
-            interval: n('interval', i)!,
-            node,
-            cpuCoreSeconds: n('capacity_core_seconds', i),
-            memByteSeconds: n('capacity_byte_seconds', i),
-          });
+          addCapacity(
+            this.partial.capacity,
+            {
+              day: s('day', i)!,
+              interval: n('interval', i)!,
+              node,
+              cpuCoreSeconds: n('capacity_core_seconds', i),
+              memByteSeconds: n('capacity_byte_seconds', i),
+            },
+            true,
+          );
           this.partial.rowsIn.pod += n('rows_in', i)!;
           continue;
         }
         if (c.kind[i] === 'volume') {
           const namespace = s('vp_namespace', i);
           if (namespace !== null) {
-            addPodNode(this.partial.podNodes, {
-              day: s('day', i)!,
-              namespace,
-              pod: s('vp_pod', i)!,
-              node: node!,
-              resourceId: s('resource_id', i),
-            });
+            addPodNode(
+              this.partial.podNodes,
+              {
+                day: s('day', i)!,
+                namespace,
+                pod: s('vp_pod', i)!,
+                node: node!,
+                resourceId: s('resource_id', i),
+              },
+              true,
+            );
           }
           continue;
         }
         if (node === null || node === '') continue;
-        addPodGroup(this.partial.pods, {
-          day: s('day', i)!,
-          namespace: s('namespace', i) ?? '',
-          node,
-          pod: s('pod', i),
-          labels: this.normalize(ranges, 'pod_labels', s('pod_labels', i)),
-          resourceId: s('resource_id', i),
-          usageCpu: n('usage_cpu', i),
-          requestCpu: n('request_cpu', i),
-          limitCpu: n('limit_cpu', i),
-          effectiveCpu: n('effective_cpu', i),
-          usageMem: n('usage_mem', i),
-          requestMem: n('request_mem', i),
-          limitMem: n('limit_mem', i),
-          effectiveMem: n('effective_mem', i),
-          capacityCpuCores: n('capacity_cores', i),
-          capacityMemBytes: n('capacity_bytes', i),
-        });
+        addPodGroup(
+          this.partial.pods,
+          {
+            day: s('day', i)!,
+            namespace: s('namespace', i) ?? '',
+            node,
+            pod: s('pod', i),
+            labels: this.normalize(ranges, 'pod_labels', s('pod_labels', i)),
+            resourceId: s('resource_id', i),
+            usageCpu: n('usage_cpu', i),
+            requestCpu: n('request_cpu', i),
+            limitCpu: n('limit_cpu', i),
+            effectiveCpu: n('effective_cpu', i),
+            usageMem: n('usage_mem', i),
+            requestMem: n('request_mem', i),
+            limitMem: n('limit_mem', i),
+            effectiveMem: n('effective_mem', i),
+            capacityCpuCores: n('capacity_cores', i),
+            capacityMemBytes: n('capacity_bytes', i),
+          },
+          true,
+        );
       }
     });
   }
@@ -165,21 +177,25 @@ class Kernel {
     const n = (name: string, i: number) => c[name][i] as number | null;
     await this.located(() => {
       for (let i = 0; i < c.day.length; i++) {
-        addStorageGroup(this.partial.storage, {
-          day: s('day', i)!,
-          namespace: s('namespace', i),
-          pod: s('pod', i),
-          persistentvolumeclaim: s('persistentvolumeclaim', i),
-          persistentvolume: s('persistentvolume', i),
-          storageclass: s('storageclass', i),
-          csiVolumeHandle: s('csi_volume_handle', i),
-          pvLabels: this.normalize(ranges, 'persistentvolume_labels', s('pv_labels', i)),
-          pvcLabels: this.normalize(ranges, 'persistentvolumeclaim_labels', s('pvc_labels', i)),
-          capacityBytes: n('capacity_bytes', i),
-          capacityByteSeconds: n('capacity_byte_seconds', i),
-          requestByteSeconds: n('request_byte_seconds', i),
-          usageByteSeconds: n('usage_byte_seconds', i),
-        });
+        addStorageGroup(
+          this.partial.storage,
+          {
+            day: s('day', i)!,
+            namespace: s('namespace', i),
+            pod: s('pod', i),
+            persistentvolumeclaim: s('persistentvolumeclaim', i),
+            persistentvolume: s('persistentvolume', i),
+            storageclass: s('storageclass', i),
+            csiVolumeHandle: s('csi_volume_handle', i),
+            pvLabels: this.normalize(ranges, 'persistentvolume_labels', s('pv_labels', i)),
+            pvcLabels: this.normalize(ranges, 'persistentvolumeclaim_labels', s('pvc_labels', i)),
+            capacityBytes: n('capacity_bytes', i),
+            capacityByteSeconds: n('capacity_byte_seconds', i),
+            requestByteSeconds: n('request_byte_seconds', i),
+            usageByteSeconds: n('usage_byte_seconds', i),
+          },
+          true,
+        );
         this.partial.rowsIn.storage += n('rows_in', i)!;
       }
     });
@@ -197,7 +213,7 @@ class Kernel {
           interval: c.interval[i] as number,
           labels: this.normalize(ranges, column, c.labels[i] as string | null),
         };
-        addLatestLabels(into, entry);
+        addLatestLabels(into, entry, true);
         const key = groupKey(entry.day, entry.name);
         if (!counted.has(key)) {
           counted.add(key);

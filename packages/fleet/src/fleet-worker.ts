@@ -157,7 +157,7 @@ export class FleetWorker {
       const fetchMs = performance.now() - fetchStarted;
       return await this.kernels(async () => {
         const kernelStarted = performance.now();
-        const partial = await runKernel(db, chunk, data.spec);
+        const partial = await runKernel(() => this.engine.connect(), chunk, data.spec);
         return { partial, fetchMs, kernelMs: performance.now() - kernelStarted };
       });
     } finally {

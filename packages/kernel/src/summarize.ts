@@ -46,7 +46,7 @@ export async function summarize(options: {
     const discover = clock();
 
     const partial = await runKernel(
-      engine.db,
+      () => engine.connect(),
       {
         ranges: files.map((file) => ({ file, start: 0, end: file.rows })),
         storageFiles: files.filter((f) => f.type === 'openshift_storage_usage_line_items'),

@@ -16,10 +16,17 @@ export async function volumePodTable(db: DuckDBConnection, storageFiles: FileSch
   const hash = createHash('sha256');
   for (const f of storageFiles) hash.update(`${f.path}\n${f.rows}\n`);
   const name = sqlIdentifier(`volume_pods_${hash.digest('hex').slice(0, 24)}`);
-  const exists = await db.runAndReadAll('SELECT 1 FROM duckdb_tables() WHERE table_name = $name', { name });
-  if (exists.currentRowCount === 0) {
+  const exists = async () =>
+    (await db.runAndReadAll('SELECT 1 FROM duckdb_tables() WHERE table_name = $name', { name })).currentRowCount > 0;
+  if (!(await exists())) {
     const storageRanges = storageFiles.map((file) => ({ file, start: 0, end: file.rows }));
-    await db.run(`CREATE TABLE IF NOT EXISTS ${name} AS ${volumePodSetQuery(storageRanges)}`);
+    try {
+      await db.run(`CREATE TABLE IF NOT EXISTS ${name} AS ${volumePodSetQuery(storageRanges)}`);
+    } catch (error) {
+      // Two kernels of one run may create it at once; DuckDB lets one transaction win.
+      if (!(await exists())) throw error;
+      return name;
+    }
     recent.push(name);
     for (const old of recent.splice(0, Math.max(0, recent.length - KEEP))) await db.run(`DROP TABLE IF EXISTS ${old}`);
   }

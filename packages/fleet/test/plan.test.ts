@@ -25,13 +25,30 @@ describe('planChunks', () => {
     expect(chunks.reduce((n, c) => n + rowsOf(c), 0)).toBe(1000);
   });
 
-  test('cuts equal chunks no bigger than asked: 1,000 rows at 400 → 3 chunks of 334, 334, 332', () => {
-    expect(planChunks([file('a', 1000)], 400).map(rowsOf)).toEqual([334, 334, 332]);
+  test('cuts a file larger than 1.5 chunks into equal parts: 1,000 rows at 400 → 333, 333, 334', () => {
+    expect(planChunks([file('a', 1000)], 400).map(rowsOf)).toEqual([333, 333, 334]);
+  });
+
+  test('keeps a file (a day of one report) whole up to 1.5 × the chunk size, and packs small files', () => {
+    // 900 rows at 250 → 4 chunks of 225: each 300-row file stays one chunk instead of being cut.
+    const days = planChunks([file('d1', 300), file('d2', 300), file('d3', 300)], 250);
+    expect(days.map((c) => c.map((r) => [r.key, r.start, r.end]))).toEqual([
+      [['d1', 0, 300]],
+      [['d2', 0, 300]],
+      [['d3', 0, 300]],
+    ]);
+    // Ten 50-row files at 200 → target 167: three files a chunk, never a file cut in two.
+    const small = planChunks(
+      Array.from({ length: 10 }, (_, i) => file(`h${i}`, 50)),
+      200,
+    );
+    expect(small.map(rowsOf)).toEqual([150, 150, 150, 50]);
+    expect(small.flat().every((r) => r.start === 0 && r.end === 50)).toBe(true);
   });
 
   test('rounds the number of chunks up to a multiple of the workers, so they finish together', () => {
     // 5 chunks of 250 on 2 workers would leave one worker a third round alone: 6 chunks instead.
-    expect(planChunks([file('a', 1250)], 250, 2).map(rowsOf)).toEqual([209, 209, 209, 209, 209, 205]);
+    expect(planChunks([file('a', 1250)], 250, 2).map(rowsOf)).toEqual([208, 208, 209, 208, 208, 209]);
     // Fewer chunks than workers stay as they are: no chunk is cut below half its size.
     expect(planChunks([file('a', 500)], 250, 8).map(rowsOf)).toEqual([250, 250]);
   });

@@ -1,0 +1,46 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, test } from 'vitest';
+import { runSpec } from '@ocpsum/core';
+import { writeOutputs } from '../src/index.js';
+
+let folder: string;
+beforeEach(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'ocpsum-outputs-'));
+});
+afterEach(() => rm(folder, { recursive: true, force: true }));
+
+const spec = runSpec({
+  org: 'org1',
+  source: '6b2c0e7a-1f4d-4c55-9a3e-0c5e8d1a2b3c',
+  year: 2025,
+  month: 10,
+  reference: { enabledKeys: [], costCategories: [], nodeRoles: [] },
+});
+
+test('a file output removes the copies that dead writers of this host left, and only those', async () => {
+  const csv = join(folder, 'summary.csv');
+  // A process that has exited (its pid names no running process), and one that is still writing.
+  const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+  const writing = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)']);
+  try {
+    const left = {
+      dead: `${csv}.${hostname()}.${dead}.tmp`,
+      running: `${csv}.${hostname()}.${writing.pid}.tmp`,
+      otherHost: `${csv}.some-other-host.${dead}.tmp`,
+    };
+    for (const path of Object.values(left)) await writeFile(path, 'half a file');
+
+    await writeOutputs([csv], [], spec);
+
+    expect((await readFile(csv, 'utf8')).split('\n')[0]).toMatch(/^report_period_id,cluster_id,/);
+    expect(existsSync(left.dead), 'the dead writer’s copy').toBe(false);
+    expect(existsSync(left.running), 'a running writer’s copy').toBe(true);
+    expect(existsSync(left.otherHost), 'another host’s copy').toBe(true);
+  } finally {
+    writing.kill();
+  }
+});

@@ -19,9 +19,8 @@ export async function startOcpsum(
   const child: OcpsumChild = startChild(name, process.execPath, [CLI, ...args], {
     env: { ...process.env, OCPSUM_METRICS_PORT: '0', ...env },
   });
-  await waitReady(child, async () => ready.test(child.output()));
-  // Read now: the output kept is only its tail.
-  child.opsUrl = /(http:\/\/[^\s"/]+)\/metrics/.exec(child.output())?.[1];
+  await waitReady(child, async () => ready.test(child.head()));
+  child.opsUrl = /(http:\/\/[^\s"/]+)\/metrics/.exec(child.head())?.[1];
   return child;
 }
 

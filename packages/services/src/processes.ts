@@ -8,6 +8,8 @@ export interface Child {
   process: ChildProcess;
   name: string;
   output(): string;
+  /** The start of its output, where a server says it is ready (a busy server soon pushes that out of the tail). */
+  head(): string;
   exited(): boolean;
   /** Signals that stop() sends in turn (the last should be one the server cannot ignore). */
   stopSignals: NodeJS.Signals[];
@@ -30,11 +32,14 @@ export function startChild(
 ): Child {
   const { stopSignals = ['SIGTERM', 'SIGKILL'], exitSignal = 'SIGKILL', cleanup = '', ...spawnOptions } = options;
   const child = spawn(command, args, { ...spawnOptions, stdio: ['ignore', 'pipe', 'pipe'] });
+  let head = '';
   let tail = '';
   let gone = false;
-  // Keep the last few KB only; the pipes must be read anyway or a chatty server blocks.
+  // Keep the first and the last few KB only; the pipes must be read anyway or a chatty server blocks.
   const keep = (data: Buffer) => {
-    tail = (tail + data.toString()).slice(-8000);
+    const text = data.toString();
+    if (head.length < 8000) head += text.slice(0, 8000 - head.length);
+    tail = (tail + text).slice(-8000);
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
@@ -60,6 +65,7 @@ export function startChild(
     process: child,
     name,
     output: () => tail,
+    head: () => head,
     exited: () => gone || child.exitCode !== null || child.signalCode !== null,
     stopSignals,
     forget: () => watchdog?.kill('SIGKILL'),

@@ -118,8 +118,8 @@ function readColumn(table: Table, section: string, name: string, kind: Kind): Va
       for (let i = 0; i < d.length; i++) out[k++] = d.nullCount === 0 || d.getValid(i) ? values[i] : null;
     }
   } else if (DataType.isUtf8(type)) {
-    // Plain Utf8 (not written today; see sections.ts): Arrow decodes each value once.
-    for (const v of vector as Iterable<string | null>) out[k++] = v;
+    // Plain Utf8 (not written today; see sections.ts).
+    for (const d of vector.data as Data[]) for (const v of utf8Values(d)) out[k++] = v;
   } else if (
     DataType.isDictionary(type) &&
     DataType.isUtf8(type.dictionary) &&
@@ -128,7 +128,7 @@ function readColumn(table: Table, section: string, name: string, kind: Kind): Va
   ) {
     for (const d of vector.data as Data[]) {
       // Decode each distinct string once, then index into it: no per-row UTF-8 decoding.
-      const dict = d.dictionary ? (d.dictionary.toArray() as (string | null)[]) : [];
+      const dict = d.dictionary ? (d.dictionary.data as Data[]).flatMap(utf8Values) : [];
       const indices = d.values as Int32Array;
       for (let i = 0; i < d.length; i++) {
         if (!d.getValid(i)) out[k++] = null;
@@ -146,6 +146,20 @@ function readColumn(table: Table, section: string, name: string, kind: Kind): Va
     throw new CodecError(`corrupt ocpsum partial: ${where} has NULLs but may not`);
   }
   return out;
+}
+
+// Arrow's own string reading drops a leading U+FEFF (a byte-order mark); a label or namespace may start with one.
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/** The strings of a Utf8 array, exactly as written. */
+function utf8Values(d: Data): (string | null)[] {
+  const offsets = d.valueOffsets as Int32Array;
+  const bytes = d.values as Uint8Array;
+  const values: (string | null)[] = new Array(d.length);
+  for (let i = 0; i < d.length; i++) {
+    values[i] = d.nullCount === 0 || d.getValid(i) ? utf8.decode(bytes.subarray(offsets[i], offsets[i + 1])) : null;
+  }
+  return values;
 }
 
 function wrongType(where: string, type: DataType): CodecError {

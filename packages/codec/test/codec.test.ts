@@ -120,6 +120,13 @@ describe('round trip', () => {
     expect([...back.capacity.keys()]).toEqual([...p.capacity.keys()]);
   });
 
+  test('a string that starts with U+FEFF (a byte-order mark) keeps it', () => {
+    // Found by the merge property with seed 1735048055: Arrow's own string reading dropped it.
+    const p = build({ pods: [pod({ namespace: '\uFEFF', pod: '\uFEFFp', labels: '\uFEFF{}' })] });
+    const back = [...roundTrip(p).pods.values()][0];
+    expect([back.namespace, back.pod, back.labels]).toEqual(['\uFEFF', '\uFEFFp', '\uFEFF{}']);
+  });
+
   test('empty partial', () => {
     const p = emptyPartial();
     const bytes = encodePartial(p);

@@ -121,7 +121,7 @@ describe('round trip', () => {
   });
 
   test('a string that starts with U+FEFF (a byte-order mark) keeps it', () => {
-    // Found by the merge property with seed 1735048055: Arrow's own string reading dropped it.
+    // Found by the merging property below with seed 1735048055: Arrow's own string reading dropped it.
     const p = build({ pods: [pod({ namespace: '\uFEFF', pod: '\uFEFFp', labels: '\uFEFF{}' })] });
     const back = [...roundTrip(p).pods.values()][0];
     expect([back.namespace, back.pod, back.labels]).toEqual(['\uFEFF', '\uFEFFp', '\uFEFF{}']);
@@ -216,13 +216,16 @@ const arbPartial: fc.Arbitrary<PartialAggregate> = fc
   })
   .map(build);
 
+// A fixed seed, so CI is repeatable; PROPERTY_SEED=<n> explores others (how the U+FEFF case was found).
+const seed = Number(process.env.PROPERTY_SEED ?? 20251001);
+
 describe('properties', () => {
   test('random partials round-trip exactly', () => {
     fc.assert(
       fc.property(arbPartial, (p) => {
         expect(roundTrip(p)).toEqual(p);
       }),
-      { numRuns: 300 },
+      { numRuns: 300, seed },
     );
   });
 
@@ -232,7 +235,7 @@ describe('properties', () => {
         const viaCodec = mergePartials([roundTrip(a), roundTrip(b)]);
         expect(viaCodec).toEqual(mergePartials([a, b]));
       }),
-      { numRuns: 200 },
+      { numRuns: 200, seed },
     );
   });
 });

@@ -2,8 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRedis, startS3, type RedisServer, type S3Server } from '@ocpsum/services';
-import { ocpsum, type CliResult } from './cli.js';
+import type { CliResult } from './cli.js';
 import { startOcpsum, stopChild, type OcpsumChild } from './fleet.js';
+import { cliOk, fleetArgs, s3Env } from './fleet-run.js';
 
 /**
  * A fleet's world for one test file: a private redis-server and s3rver, generated datasets under
@@ -33,12 +34,7 @@ export async function startFleetWorld(
   datasets: { source: string; rows: number; seed: number }[],
 ): Promise<FleetWorld> {
   const [redis, s3] = await Promise.all([startRedis(), startS3()]);
-  const env: NodeJS.ProcessEnv = {
-    OCPSUM_S3_ENDPOINT: s3.endpoint,
-    AWS_ACCESS_KEY_ID: s3.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
-    AWS_REGION: 'us-east-1',
-  };
+  const env = s3Env(s3);
   const work = await mkdtemp(join(tmpdir(), 'ocpsum-ops-'));
   const children: OcpsumChild[] = [];
   let count = 0;
@@ -49,13 +45,8 @@ export async function startFleetWorld(
     work,
     root,
     dataset: (source) => ['--root', root, '--source', source, '--year', '2025', '--month', '10'],
-    fleet: (prefix, redisUrl = redis.url) => ['--redis', redisUrl, '--prefix', prefix],
-    async cli(args, extra = {}) {
-      const result = await ocpsum(args, { env: { ...env, ...extra }, timeoutMs: 300_000 });
-      if (result.code !== 0)
-        throw new Error(`ocpsum ${args.join(' ')} failed (${result.code}):\n${result.stderr}${result.stdout}`);
-      return result;
-    },
+    fleet: (prefix, redisUrl = redis.url) => fleetArgs(redisUrl, prefix),
+    cli: (args, extra = {}) => cliOk(args, { ...env, ...extra }),
     async start(role, args, extra = {}) {
       const child = await startOcpsum(
         `${role}-${++count}`,

@@ -1,4 +1,4 @@
-import { emptyPartial, type PartialAggregate, type RowCounts } from '@ocpsum/core';
+import { addRowCounts, emptyPartial, type PartialAggregate, type RowCounts } from '@ocpsum/core';
 import { DataType, Precision, tableFromIPC, type Data, type Table, type Vector } from 'apache-arrow';
 import { PREFIX_BYTES, type SectionEntry } from './encode.js';
 import { CodecError } from './errors.js';
@@ -31,7 +31,7 @@ export function decodePartial(bytes: Uint8Array, into: PartialAggregate = emptyP
   }
 
   const p = into;
-  for (const k of ['pod', 'storage', 'nodeLabels', 'namespaceLabels'] as const) p.rowsIn[k] += header.rowsIn[k];
+  addRowCounts(p.rowsIn, header.rowsIn);
   let at = headerEnd;
   SECTIONS.forEach((s, i) => {
     const entry = header.sections[i];

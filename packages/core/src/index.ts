@@ -17,6 +17,7 @@ export {
   addCapacity,
   addLatestLabels,
   addPodGroup,
+  addRowCounts,
   addPodNode,
   addStorageGroup,
   emptyPartial,

@@ -1,4 +1,12 @@
-import type { CapacityCell, LatestLabels, PartialAggregate, PodGroup, PodNode, StorageGroup } from './interfaces.js';
+import type {
+  CapacityCell,
+  LatestLabels,
+  PartialAggregate,
+  PodGroup,
+  PodNode,
+  RowCounts,
+  StorageGroup,
+} from './interfaces.js';
 import { addN, maxN } from './nums.js';
 
 export function emptyPartial(): PartialAggregate {
@@ -114,11 +122,16 @@ export function mergeInto(into: PartialAggregate, from: PartialAggregate): Parti
   for (const s of from.storage.values()) addStorageGroup(into.storage, s);
   for (const l of from.nodeLabels.values()) addLatestLabels(into.nodeLabels, l);
   for (const l of from.namespaceLabels.values()) addLatestLabels(into.namespaceLabels, l);
-  into.rowsIn.pod += from.rowsIn.pod;
-  into.rowsIn.storage += from.rowsIn.storage;
-  into.rowsIn.nodeLabels += from.rowsIn.nodeLabels;
-  into.rowsIn.namespaceLabels += from.rowsIn.namespaceLabels;
+  addRowCounts(into.rowsIn, from.rowsIn);
   return into;
+}
+
+/** Adds one set of input row counts to another. */
+export function addRowCounts(into: RowCounts, from: RowCounts): void {
+  into.pod += from.pod;
+  into.storage += from.storage;
+  into.nodeLabels += from.nodeLabels;
+  into.namespaceLabels += from.namespaceLabels;
 }
 
 export function mergePartials(partials: Iterable<PartialAggregate>): PartialAggregate {

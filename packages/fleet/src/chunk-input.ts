@@ -13,9 +13,7 @@ export async function loadChunk(
   const wanted = new Map<string, { key: string; etag: string; type: InputFile['type'] }>();
   for (const { key, etag, type } of ranges) wanted.set(key, { key, etag, type });
   for (const { key, etag } of storage) wanted.set(key, { key, etag, type: 'openshift_storage_usage_line_items' });
-  const objects = [...wanted.values()];
-  const paths = await localFiles(store, objects);
-  const inputs = objects.map(({ key, type }, i): InputFile => ({ key, type, path: paths[i] }));
+  const inputs = await localFiles(store, [...wanted.values()]);
   const schemas = new Map((await inspectFiles(db, inputs)).map((s) => [s.key, s]));
   return {
     ranges: ranges.map((r) => ({ file: schemas.get(r.key)!, start: r.start, end: r.end })),

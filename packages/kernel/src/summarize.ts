@@ -36,8 +36,7 @@ export async function summarize(options: {
     const objects = Object.entries(dataset.files).flatMap(([type, list]) =>
       list.map(({ key, etag }) => ({ key, etag, type: type as ReportType })),
     );
-    const paths = await localFiles(store, objects);
-    const inputs = objects.map(({ key, type }, i) => ({ key, type, path: paths[i] }));
+    const inputs = await localFiles(store, objects);
     const files = await inspectFiles(engine.db, inputs);
     const podFiles = files.filter((f) => f.type === 'openshift_pod_usage_line_items');
     if (podFiles.every((f) => f.rows === 0)) {

@@ -54,9 +54,9 @@ describe('baseline SQL', () => {
         threads: 2,
         checkCsv: csv,
         input: {
-          podFiles: of('openshift_pod_usage_line_items'),
-          nodeLabelFiles: of('openshift_node_labels_line_items'),
-          namespaceLabelFiles: of('openshift_namespace_labels_line_items'),
+          podFiles: of('pod_usage'),
+          nodeLabelFiles: of('node_labels'),
+          namespaceLabelFiles: of('namespace_labels'),
           enabledKeys: ENABLED_KEYS,
           year: DATASET.year,
           month: DATASET.month,

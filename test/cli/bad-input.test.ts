@@ -43,7 +43,7 @@ const POD_KEY = () => `${monthPrefix(ds)}/day=01/openshift_pod_usage_line_items/
 function expectFailure(result: Awaited<ReturnType<typeof run>>, ...parts: (string | RegExp)[]) {
   expect(result.code).not.toBe(0);
   expect(result.wroteOutput).toBe(false);
-  expect(result.stderr).toMatch(/^ocpsum: error: /);
+  expect(result.stderr).toMatch(/^ocpsum: error: /m);
   for (const part of parts) expect(result.stderr).toMatch(part);
   expect(result.stderr).not.toMatch(/\n\s+at /); // a message, not a stack trace
 }

@@ -5,16 +5,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { finalize, mergePartials, runSpec, type RunSpec } from '@ocpsum/core';
-import {
-  discoverDataset,
-  inspectFiles,
-  openEngine,
-  runKernel,
-  type Engine,
-  type FileSchema,
-  type RowRange,
-} from '@ocpsum/kernel';
-import { LocalStore } from '@ocpsum/storage';
+import { findInput } from '@ocpsum/input';
+import { openEngine, runKernel, type Engine, type FileSchema, type RowRange } from '@ocpsum/kernel';
+import { LocalStore, localFiles } from '@ocpsum/storage';
 import {
   makeDataset,
   namespaceLabelsRow,
@@ -167,13 +160,7 @@ test('kernel per row range + merge in any order equals one pass', async () => {
 
         const store = new LocalStore(ds.root);
         const run = spec(data.byPod);
-        const found = await discoverDataset(store, run);
-        const inputs = [];
-        for (const [type, objects] of Object.entries(found.files)) {
-          for (const o of objects)
-            inputs.push({ key: o.key, path: await store.localFile(o.key), type: type as FileSchema['type'] });
-        }
-        const files = await inspectFiles(engine.db, inputs);
+        const files = await localFiles(store, (await findInput(store, run)).files);
         const storageFiles = files.filter((f) => f.type === 'openshift_storage_usage_line_items');
 
         const ranges = shuffle(

@@ -24,7 +24,7 @@ import {
   startFleet,
   withRedis,
 } from '../helpers/fleet-run.js';
-import { podRow, writePodUsage, makeDataset, removeDataset, reportFile, writeParquet } from '../helpers/parquet.js';
+import { makeDataset, removeDataset, reportFile, writeParquet } from '../helpers/parquet.js';
 
 const BIG = '2a6d1a4e-5a3b-4f7e-9c1d-2e8f3a4b5c6d';
 const SMALL = '3b6d1a4e-5a3b-4f7e-9c1d-2e8f3a4b5c6d';
@@ -163,12 +163,12 @@ test('a worker stopped with SIGTERM mid-run exits 0 within its grace period, its
   await expectSameCsv(out, join(work, 'big-memory.csv'));
 });
 
-test('a chunk that cannot be read fails the run naming the object; nothing is written', async () => {
+test('a file of the wrong shape is refused when the run is planned, naming the object and column; no run starts, nothing is written', async () => {
   const prefix = freshPrefix();
   await fleetOf(prefix, 1);
   const root = 's3://ocpsum/broken';
-  await cli(['generate', '--out', root, '--rows', '120000', '--source', BIG, '--seed', '5']);
-  // A valid Parquet footer (the coordinator plans it) over a column of the wrong type (the chunk fails).
+  await cli(['generate', '--out', root, '--rows', '120000', '--source', BIG, '--seed', '5', '--layout', 'poc']);
+  // A valid Parquet footer over a column of the wrong type: the coordinator reads every footer before it plans.
   const ds = await makeDataset({ year: 2025, month: 10, source: BIG });
   const bad = reportFile(ds, 'openshift_pod_usage_line_items', { folder: 'day=15', file: 'part-9.parquet' });
   await writeParquet(bad, { interval_start: 'TIMESTAMP', namespace: 'VARCHAR', node: 'INTEGER' }, [
@@ -187,27 +187,14 @@ test('a chunk that cannot be read fails the run naming the object; nothing is wr
 
   const out = join(work, 'broken.csv');
   const result = await ocpsum(
-    [
-      'enqueue',
-      ...dataset(BIG, root),
-      ...fleet(prefix),
-      '--chunk-rows',
-      '30000',
-      '--attempts',
-      '2',
-      '--out',
-      out,
-      '--wait',
-    ],
+    ['enqueue', ...dataset(BIG, root), ...fleet(prefix), '--chunk-rows', '30000', '--out', out, '--wait'],
     { env },
   );
   expect(result.code).not.toBe(0);
-  expect(result.stdout).toMatch(/failed/);
-  expect(result.stdout).toContain(key);
+  expect(result.stderr).toContain(key);
+  expect(result.stderr).toMatch(/column "node" has type INTEGER, expected a string/);
+  expect(result.stdout, 'no run id: nothing was enqueued').toBe('');
   expect(existsSync(out)).toBe(false);
-  const runId = firstLine(result.stdout);
-  const status = await ocpsum(['status', runId, ...fleet(prefix)], { env });
-  expect(status.code).not.toBe(0);
-  expect(status.stdout).toMatch(new RegExp(`run ${runId}: failed`));
-  expect(status.stdout).toMatch(/missing required column|has type/);
+  const keys = await withRedis(redis.url, (c) => c.keys(`{${prefix}}:run:*`));
+  expect(keys).toEqual([]);
 });

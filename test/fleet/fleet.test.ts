@@ -30,7 +30,8 @@ beforeAll(async () => {
   env = s3Env(s3);
   work = await mkdtemp(join(tmpdir(), 'ocpsum-fleet-'));
   await cli(['generate', '--out', ROOT, '--rows', '300000', '--source', SOURCE, '--seed', '7']);
-  await cli(['generate', '--out', ROOT, '--rows', '50000', '--source', SMALL, '--seed', '8']);
+  // The small one in the POC's layout, so the fleet reads both.
+  await cli(['generate', '--out', ROOT, '--rows', '50000', '--source', SMALL, '--seed', '8', '--layout', 'poc']);
   await cli(['run', '--mode', 'memory', ...dataset(SOURCE), '--out', join(work, 'memory.csv')]);
   await cli(['run', '--mode', 'memory', ...dataset(SMALL), '--out', join(work, 'small-memory.csv')]);
 }, 600_000);

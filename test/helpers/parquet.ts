@@ -1,7 +1,9 @@
 /**
- * Test helpers: write small Parquet files with DuckDB and lay them out like koku's object storage.
+ * Test helpers: write small Parquet files with DuckDB and lay them out like real buckets, in the
+ * POC's layout unless told (spelled out here, not taken from the product, so tests check it):
  *
- * `{root}/data/{org}/OCP/source={uuid}/year={YYYY}/month={MM}/day=01/{report_type}/part-0.parquet`
+ * poc:  `{root}/data/{org}/OCP/source={uuid}/year={YYYY}/month={MM}/day=01/{report_type}/part-0.parquet`
+ * masu: `{root}/data/parquet/{org}/OCP/{pod_usage|storage_usage|…}/source={uuid}/year={YYYY}/month={MM}/day-01_part-0.parquet`
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -60,6 +62,7 @@ export interface Dataset {
   source: string;
   year: number;
   month: number;
+  layout?: 'masu' | 'poc';
 }
 
 export const DEFAULT_ORG = 'org1234567';
@@ -71,6 +74,7 @@ export async function makeDataset(options: {
   month: number;
   org?: string;
   source?: string;
+  layout?: 'masu' | 'poc';
 }): Promise<Dataset> {
   const root = await mkdtemp(join(tmpdir(), 'ocpsum-golden-'));
   return {
@@ -79,6 +83,7 @@ export async function makeDataset(options: {
     source: options.source ?? DEFAULT_SOURCE,
     year: options.year,
     month: options.month,
+    layout: options.layout,
   };
 }
 
@@ -105,9 +110,28 @@ export interface WriteOptions {
    * TIMESTAMPTZ (give values with an offset, e.g. `2025-10-01 23:00:00+00`).
    */
   intervalType?: 'TIMESTAMP' | 'VARCHAR' | 'TIMESTAMPTZ';
+  /** DuckDB types that replace a report's own for some of its columns (`{ pod_labels: 'DOUBLE' }`). */
+  types?: Record<string, string>;
 }
 
+const MASU_FOLDER: Record<ReportTypeName, string> = {
+  openshift_pod_usage_line_items: 'pod_usage',
+  openshift_storage_usage_line_items: 'storage_usage',
+  openshift_node_labels_line_items: 'node_labels',
+  openshift_namespace_labels_line_items: 'namespace_labels',
+};
+
 export function reportFile(dataset: Dataset, reportType: ReportTypeName, options: WriteOptions = {}): string {
+  if (dataset.layout === 'masu') {
+    const mm = String(dataset.month).padStart(2, '0');
+    const folder = options.reportSegment ?? MASU_FOLDER[reportType];
+    const file = `${(options.folder ?? 'day=01').replace(/[/=]/g, '-')}_${options.file ?? 'part-0.parquet'}`;
+    return join(
+      dataset.root,
+      ...`data/parquet/${dataset.org}/OCP/${folder}/source=${dataset.source}/year=${dataset.year}/month=${mm}`.split('/'),
+      file,
+    );
+  }
   return join(
     dataset.root,
     ...monthPrefix(dataset).split('/'),
@@ -128,7 +152,7 @@ async function writeReport<Row extends object>(
   const path = reportFile(dataset, reportType, options);
   await writeParquet(
     path,
-    columns,
+    { ...columns, ...options.types },
     rows.map((row) => names.map((name) => (row as Record<string, unknown>)[name] ?? null)),
   );
   return path;

@@ -38,6 +38,7 @@ import { makeDataset, podRow, removeDataset, reportFile, writePodUsage } from '.
 
 const SOURCE = 'ab6d1a4e-5a3b-4f7e-9c1d-2e8f3a4b5c6d';
 const ROOT = 's3://ocpsum/bad-input';
+// Its datasets are in the POC's layout, where a bad file sits in a folder of its own.
 const MONTH = `data/org1234567/OCP/source=${SOURCE}/year=2025/month=10`;
 const dataset = (root = ROOT) => ['--root', root, '--source', SOURCE, '--year', '2025', '--month', '10'];
 
@@ -51,7 +52,7 @@ beforeAll(async () => {
   [redis, s3] = await Promise.all([startRedis(), startS3()]);
   env = s3Env(s3);
   work = await mkdtemp(join(tmpdir(), 'ocpsum-bad-input-'));
-  await cliOk(['generate', '--out', ROOT, '--rows', '60000', '--source', SOURCE, '--seed', '51'], env);
+  await cliOk(['generate', '--out', ROOT, '--rows', '60000', '--source', SOURCE, '--seed', '51', '--layout', 'poc'], env);
 }, 300_000);
 
 afterEach(async () => {
@@ -211,7 +212,7 @@ async function snapshot(folder: string): Promise<Record<string, string>> {
 test('a fleet run failing on bad input is marked failed, names the file, and leaves the earlier CSV and Parquet outputs untouched', async () => {
   const prefix = 'failed-run';
   const root = 's3://ocpsum/failed-run';
-  await cliOk(['generate', '--out', root, '--rows', '60000', '--source', SOURCE, '--seed', '52'], env);
+  await cliOk(['generate', '--out', root, '--rows', '60000', '--source', SOURCE, '--seed', '52', '--layout', 'poc'], env);
   const fleet = await startFleet(redis.url, prefix, 1, env);
   children.push(...fleet.workers, fleet.coordinator);
   const outputs = join(work, 'outputs');

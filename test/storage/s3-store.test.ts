@@ -58,6 +58,15 @@ function objectStoreContract(store: () => ObjectStore): void {
     expect(infos).toMatchObject([{ key: 'list/a/1', size: 'list/a/1'.length }]);
   });
 
+  it('names the folders directly under a prefix, however deep their objects lie', async () => {
+    for (const key of ['tree/pod_usage/source=a/year=2025/x', 'tree/pod_usage/source=b/y', 'tree/vm_usage/z', 'tree/README']) {
+      await store().put(key, Buffer.from(key));
+    }
+    expect(await store().folders('tree/')).toEqual(['pod_usage', 'vm_usage']);
+    expect(await store().folders('tree/pod_usage/')).toEqual(['source=a', 'source=b']);
+    expect(await store().folders('nothing-here/')).toEqual([]);
+  });
+
   it('gives a local file holding the object', async () => {
     const bytes = randomBytes(4096);
     await store().put('local/f.parquet', streamOf(bytes));

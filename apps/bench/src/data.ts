@@ -13,7 +13,8 @@ export const DATASET = { org: 'org1234567', source: '6b2c0e7a-1f4d-4c55-9a3e-0c5
 export const ENABLED_KEYS = ['app', 'environment', 'team', 'tier'];
 
 const MARKER = '.bench-dataset.json';
-const MARKER_VERSION = 1;
+// 2: datasets in koku's masu layout, `ocpsum generate`'s default.
+const MARKER_VERSION = 2;
 
 export interface Dataset {
   label: string;
@@ -21,7 +22,7 @@ export interface Dataset {
   seed: number;
   /** Absolute folder: the root to pass as `--root`. */
   dir: string;
-  /** Object keys below the root (`data/{org}/OCP/…`), `/`-separated. */
+  /** Object keys below the root (`data/parquet/{org}/OCP/…`), `/`-separated. */
   keys: string[];
   bytes: number;
   /** How long `ocpsum generate` took when the data was made (maybe in an earlier run). */
@@ -117,7 +118,7 @@ async function listFiles(dir: string): Promise<string[]> {
     .sort();
 }
 
-/** The local files of one report type (a key segment equal to the type), absolute paths. */
+/** The local files of one report type (a key segment equal to its masu folder, `pod_usage`…), absolute paths. */
 export function filesOfType(dataset: Dataset, type: string): string[] {
   return dataset.keys.filter((key) => key.split('/').includes(type)).map((key) => join(dataset.dir, key));
 }

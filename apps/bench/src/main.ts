@@ -339,9 +339,9 @@ async function baselineRuns(
 ): Promise<BaselineResultSet> {
   if (!VARIANTS.includes(variant)) throw new Error(`unknown baseline ${variant}`);
   const input = {
-    podFiles: filesOfType(dataset, 'openshift_pod_usage_line_items'),
-    nodeLabelFiles: filesOfType(dataset, 'openshift_node_labels_line_items'),
-    namespaceLabelFiles: filesOfType(dataset, 'openshift_namespace_labels_line_items'),
+    podFiles: filesOfType(dataset, 'pod_usage'),
+    nodeLabelFiles: filesOfType(dataset, 'node_labels'),
+    namespaceLabelFiles: filesOfType(dataset, 'namespace_labels'),
     enabledKeys: ENABLED_KEYS,
     year: DATASET.year,
     month: DATASET.month,

@@ -1,5 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { runSpec, type Reference, type RunSpec } from '@ocpsum/core';
+import { LAYOUTS, type Dataset, type Layout } from '@ocpsum/input';
 import { checkPostgresTarget, isPostgresTarget, postgresTarget, readPostgresReference } from '@ocpsum/sinks';
 import { loadReference } from './reference.js';
 
@@ -15,10 +16,16 @@ export function integer(name: string, min: number, max: number) {
   };
 }
 
-/** The flags that name a dataset and shape its summary, shared by `run` and (later) `enqueue`. */
+/** `--layout`: which bucket layout to read or write (docs/rules.md, "Input"). */
+export function layoutOption(description: string): Option {
+  return new Option('--layout <layout>', description).choices(LAYOUTS);
+}
+
+/** The flags that name a dataset and shape its summary, shared by `run` and `enqueue`. */
 export function addDatasetOptions(command: Command): Command {
   return command
-    .requiredOption('--root <dir>', 'dataset root: a local folder or s3://bucket/prefix holding data/{org}/OCP/…')
+    .requiredOption('--root <dir>', 'dataset root: a local folder or s3://bucket/prefix holding data/…')
+    .addOption(layoutOption('bucket layout to read: masu (koku) or poc; found by itself unless both are there'))
     .addOption(new Option('--org <org>', 'organization id').default(DEFAULT_ORG))
     .addOption(new Option('--source <uuid>', 'source (cluster) uuid').default(DEFAULT_SOURCE))
     .requiredOption('--year <yyyy>', 'year of the month to summarize', integer('--year', 1970, 9999))
@@ -62,6 +69,7 @@ function addPostgresOutput(command: Command): void {
 
 export interface DatasetFlags {
   root: string;
+  layout?: Layout;
   org: string;
   source: string;
   year: number;
@@ -119,4 +127,10 @@ async function referenceFrom(flags: DatasetFlags): Promise<Reference> {
   const { reference, warnings } = await readPostgresReference(target);
   for (const warning of warnings) console.error(`ocpsum: warning: ${warning}`);
   return reference;
+}
+
+/** Says, on stderr, which layout a dataset was found in and what under it is not read. */
+export function reportDataset(dataset: Dataset): void {
+  console.error(`ocpsum: reading the ${dataset.layout} layout at ${dataset.location}`);
+  for (const warning of dataset.warnings) console.error(`ocpsum: warning: ${warning}`);
 }

@@ -1,22 +1,21 @@
 import { FlowProducer, Queue, type JobsOptions } from 'bullmq';
-import pMap from 'p-map';
 import type { Redis } from 'ioredis';
 import type { RunSpec } from '@ocpsum/core';
-import { discoverDataset, InputError } from '@ocpsum/kernel';
-import { openStore, type ObjectInfo } from '@ocpsum/storage';
-import { readRowGroups } from './footer.js';
+import { findInput, monthLabel, rowsOf, type Dataset, type DatasetInput, type Layout } from '@ocpsum/input';
+import { openStore } from '@ocpsum/storage';
 import { QUEUES, chunkJobId, queuePrefix } from './names.js';
 import { chunkJobSchema, parsePayload, reduceJobSchema, wholeJobSchema, type RangeRef } from './payloads.js';
-import { planChunks, type PlannedFile } from './plan.js';
+import { planChunks } from './plan.js';
 import { runIdOf } from './run-id.js';
 import { RunRecords } from './run-records.js';
-
-/** Footers read at once: one small ranged GET per file, so round trips set the pace. */
-const FOOTERS_AT_ONCE = 16;
 
 export interface EnqueueRequest {
   root: string;
   spec: RunSpec;
+  /** The bucket layout to read; found when not given. */
+  layout?: Layout;
+  /** The dataset when the caller has found it and read its footers already. */
+  input?: DatasetInput;
   outputs: string[];
   /** Datasets with fewer pod usage rows go to one `whole` job. */
   threshold: number;
@@ -33,6 +32,7 @@ export interface EnqueueResult {
   mode: 'whole' | 'chunks';
   chunks: number;
   podRows: number;
+  dataset: Dataset;
 }
 
 /** Plans runs from Parquet footers and puts them on the queues: a flow of chunks under a reduce job, or one whole job. */
@@ -54,58 +54,40 @@ export class Coordinator {
 
   async enqueue(request: EnqueueRequest): Promise<EnqueueResult> {
     const { root, spec } = request;
-    const store = openStore(root);
-    let files: PlannedFile[];
-    let objects: ObjectInfo[];
-    try {
-      const dataset = await discoverDataset(store, spec);
-      objects = Object.values(dataset.files).flat();
-      const listed = Object.entries(dataset.files).flatMap(([type, list]) =>
-        list.map((object) => ({ object, type: type as PlannedFile['type'] })),
-      );
-      files = await pMap(
-        listed,
-        async ({ object, type }) => ({
-          key: object.key,
-          etag: object.etag,
-          type,
-          rowGroups: await readRowGroups(store, object),
-        }),
-        { concurrency: FOOTERS_AT_ONCE },
-      );
-    } finally {
-      await store.close();
+    let input = request.input;
+    if (!input) {
+      const store = openStore(root);
+      try {
+        input = await findInput(store, spec, request.layout);
+      } finally {
+        await store.close();
+      }
     }
-    const podRows = files
-      .filter((f) => f.type === 'openshift_pod_usage_line_items')
-      .reduce((n, f) => n + sum(f.rowGroups), 0);
-    if (podRows === 0)
-      throw new InputError(
-        `empty dataset: the pod usage files of source ${spec.source} in ${spec.year}-${spec.month} hold no rows`,
-      );
+    const { dataset, files } = input;
+    const objects = Object.values(dataset.files).flat();
+    const podRows = rowsOf(files, 'openshift_pod_usage_line_items');
 
     const runId = runIdOf(root, spec, objects, request.outputs);
-    const mode = podRows < request.threshold ? 'whole' : 'chunks';
+    const mode: EnqueueResult['mode'] = podRows < request.threshold ? 'whole' : 'chunks';
     const chunks =
       mode === 'whole'
-        ? [files.map((f) => ({ key: f.key, etag: f.etag, type: f.type, start: 0, end: sum(f.rowGroups) }))]
+        ? [files.map((file) => ({ file, start: 0, end: file.rows }))]
         : planChunks(files, request.chunkRows, await this.workersServing());
     const attempt = await this.records.start({
       runId,
       mode,
       chunks: chunks.length,
       source: spec.source,
-      month: `${spec.year}-${String(spec.month).padStart(2, '0')}`,
+      month: monthLabel(spec),
       createdAt: Date.now(),
       deadline: Date.now() + request.deadlineMs,
     });
-    if (attempt === 0) return { runId, created: false, mode, chunks: chunks.length, podRows };
+    const result = { runId, mode, chunks: chunks.length, podRows, dataset };
+    if (attempt === 0) return { ...result, created: false };
 
-    const storage = files
-      .filter((f) => f.type === 'openshift_storage_usage_line_items')
-      .map((f) => ({ key: f.key, etag: f.etag }));
+    const storage = files.filter((f) => f.type === 'openshift_storage_usage_line_items');
     const base = { runId, root, spec, storage };
-    const label = `${spec.source.slice(0, 8)} ${spec.year}-${String(spec.month).padStart(2, '0')}`;
+    const label = `${spec.source.slice(0, 8)} ${monthLabel(spec)}`;
     const retry: JobsOptions = { attempts: request.attempts, backoff: { type: 'exponential', delay: 500 } };
     const keep: JobsOptions = { removeOnComplete: { age: 86_400, count: 1000 }, removeOnFail: { age: 7 * 86_400 } };
 
@@ -130,7 +112,7 @@ export class Coordinator {
         })),
       });
     }
-    return { runId, created: true, mode, chunks: chunks.length, podRows };
+    return { ...result, created: true };
   }
 
   /** Workers connected to the chunks queue now; 1 when none are (yet) or Redis will not list clients. */
@@ -147,13 +129,8 @@ export class Coordinator {
   }
 }
 
-function sum(values: number[]): number {
-  return values.reduce((a, b) => a + b, 0);
-}
-
 function describeRanges(ranges: RangeRef[]): string {
   const rows = ranges.reduce((n, r) => n + r.end - r.start, 0);
-  const first = ranges[0];
-  const day = /day=(\d+)/.exec(first.key)?.[1];
+  const day = /(?:day=|\d{4}-\d{2}-)(\d{2})\b/.exec(ranges[0].file.key)?.[1];
   return `${rows} rows from ${ranges.length} range${ranges.length > 1 ? 's' : ''}${day ? ` (day ${day}…)` : ''}`;
 }

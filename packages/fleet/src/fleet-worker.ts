@@ -150,10 +150,9 @@ export class FleetWorker {
 
   private async kernel(data: ChunkJob | WholeJob) {
     const store = await this.stores.acquire(data.runId, data.root);
-    const db = await this.engine.connect();
     try {
       const fetchStarted = performance.now();
-      const chunk = await loadChunk(db, store, data.ranges, data.storage);
+      const chunk = await loadChunk(store, data.ranges, data.storage);
       const fetchMs = performance.now() - fetchStarted;
       return await this.kernels(async () => {
         const kernelStarted = performance.now();
@@ -161,7 +160,6 @@ export class FleetWorker {
         return { partial, fetchMs, kernelMs: performance.now() - kernelStarted };
       });
     } finally {
-      db.closeSync();
       this.stores.release();
       collectGarbage();
     }

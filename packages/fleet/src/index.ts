@@ -1,11 +1,10 @@
 export { Coordinator, type EnqueueRequest, type EnqueueResult } from './coordinator.js';
 export { type FleetEvents, type JobInfo } from './events.js';
 export { FleetWorker, type FleetWorkerOptions } from './fleet-worker.js';
-export { readRowGroups } from './footer.js';
 export { QUEUES, partialKey, queuePrefix, runKey } from './names.js';
 export { PROCESS_ID } from './process-id.js';
 export { chunkJobSchema, reduceJobSchema, wholeJobSchema } from './payloads.js';
-export { planChunks, type PlannedFile } from './plan.js';
+export { planChunks } from './plan.js';
 export { Reducer, type ReducerOptions } from './reducer.js';
 export { runIdOf } from './run-id.js';
 export { ACTIVE, RunRecords, type ChunkReport, type RunRecord, type RunReport, type RunStatus } from './run-records.js';

@@ -1,14 +1,15 @@
-import { REPORT_TYPES, runSpecSchema } from '@ocpsum/core';
+import { runSpecSchema } from '@ocpsum/core';
+import { inputFileSchema } from '@ocpsum/input';
 import { z } from 'zod';
 
-/** Job payloads, validated when enqueued and again when a worker takes them. */
-
-/** An object as the coordinator listed it: workers download that version and refuse another. */
-const object = { key: z.string().min(1), etag: z.string().min(1) };
+/**
+ * Job payloads, validated when enqueued and again when a worker takes them. Files are named as
+ * the coordinator read their footers: workers download that version, refuse another, and read
+ * no footer again.
+ */
 
 const range = z.strictObject({
-  ...object,
-  type: z.enum(REPORT_TYPES),
+  file: inputFileSchema,
   start: z.number().int().nonnegative(),
   end: z.number().int().nonnegative(),
 });
@@ -18,7 +19,7 @@ const dataset = {
   root: z.string().min(1),
   spec: runSpecSchema,
   /** The storage usage files, for the pod → node join. */
-  storage: z.array(z.strictObject(object)),
+  storage: z.array(inputFileSchema),
 };
 
 export const chunkJobSchema = z.strictObject({
@@ -45,7 +46,6 @@ export type ChunkJob = z.infer<typeof chunkJobSchema>;
 export type ReduceJob = z.infer<typeof reduceJobSchema>;
 export type WholeJob = z.infer<typeof wholeJobSchema>;
 export type RangeRef = z.infer<typeof range>;
-export type ObjectRef = z.infer<typeof dataset.storage>[number];
 
 /** Parses a payload, naming the job and the fields that are wrong. */
 export function parsePayload<T>(schema: z.ZodType<T>, data: unknown, what: string): T {

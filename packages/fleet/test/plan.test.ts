@@ -1,11 +1,16 @@
 import { describe, expect, test } from 'vitest';
-import { planChunks, type PlannedFile } from '../src/plan.js';
+import type { InputFile } from '@ocpsum/input';
+import { planChunks } from '../src/plan.js';
 
-const file = (key: string, ...rowGroups: number[]): PlannedFile => ({
+const file = (key: string, ...rowGroups: number[]): InputFile => ({
   key,
   etag: `etag-${key}`,
   type: 'openshift_pod_usage_line_items',
+  rows: rowGroups.reduce((a, b) => a + b, 0),
   rowGroups,
+  interval: 'timestamp',
+  optional: [],
+  nullLabels: [],
 });
 
 const rowsOf = (chunk: { start: number; end: number }[]) => chunk.reduce((n, r) => n + r.end - r.start, 0);
@@ -16,8 +21,8 @@ describe('planChunks', () => {
     const chunks = planChunks(files, 400);
     const covered = chunks.flat();
     for (const f of files) {
-      const ranges = covered.filter((r) => r.key === f.key);
-      expect(ranges.every((r) => r.etag === f.etag && r.type === f.type)).toBe(true);
+      const ranges = covered.filter((r) => r.file.key === f.key);
+      expect(ranges.every((r) => r.file === f)).toBe(true);
       // Contiguous from row 0 to the file's last row.
       expect(ranges.map((r) => r.start)).toEqual([0, ...ranges.slice(0, -1).map((r) => r.end)]);
       expect(ranges.at(-1)!.end).toBe(f.rowGroups.reduce((a, b) => a + b, 0));
@@ -32,7 +37,7 @@ describe('planChunks', () => {
   test('keeps a file (a day of one report) whole up to 1.5 × the chunk size, and packs small files', () => {
     // 900 rows at 250 → 4 chunks of 225: each 300-row file stays one chunk instead of being cut.
     const days = planChunks([file('d1', 300), file('d2', 300), file('d3', 300)], 250);
-    expect(days.map((c) => c.map((r) => [r.key, r.start, r.end]))).toEqual([
+    expect(days.map((c) => c.map((r) => [r.file.key, r.start, r.end]))).toEqual([
       [['d1', 0, 300]],
       [['d2', 0, 300]],
       [['d3', 0, 300]],

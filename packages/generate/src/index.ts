@@ -1,4 +1,3 @@
-export { datasetPrefix, type DatasetId } from './layout.js';
 export { generateFromManifest, type ManifestOptions } from './manifest.js';
 export { ManifestError } from './manifest-schema.js';
 export { generateSynthetic, type SyntheticOptions } from './synthetic.js';

@@ -1,5 +1,5 @@
 import type { ReportType } from '@ocpsum/core';
-import { daysInDatasetMonth, monthLabel, type DatasetId } from './layout.js';
+import { daysInDatasetMonth, monthLabel, type DatasetId } from '@ocpsum/input';
 import {
   formatPath,
   ManifestError,

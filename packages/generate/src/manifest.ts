@@ -1,12 +1,10 @@
 import { REPORT_TYPES } from '@ocpsum/core';
-import { checkDatasetId, daysInDatasetMonth, type DatasetId } from './layout.js';
+import { checkDatasetId, daysInDatasetMonth } from '@ocpsum/input';
 import { buildClusters, dayRows } from './manifest-model.js';
 import { parseManifest } from './manifest-schema.js';
-import { DatasetWriter, type GenerateResult } from './writer.js';
+import { DatasetWriter, type GenerateResult, type Target } from './writer.js';
 
-export interface ManifestOptions {
-  outDir: string;
-  id: DatasetId;
+export interface ManifestOptions extends Target {
   /** nise static OCP YAML. */
   manifest: string;
   /** Names the manifest in error messages; defaults to "manifest". */
@@ -15,10 +13,10 @@ export interface ManifestOptions {
 
 /** Writes the hourly reports a nise static OCP manifest describes, one file per day and report type. */
 export async function generateFromManifest(options: ManifestOptions): Promise<GenerateResult> {
-  const { outDir, id, manifest, manifestName = 'manifest' } = options;
+  const { id, manifest, manifestName = 'manifest' } = options;
   checkDatasetId(id);
   const clusters = buildClusters(parseManifest(manifest, manifestName), id, manifestName);
-  return DatasetWriter.use(outDir, id, async (writer) => {
+  return DatasetWriter.use(options, async (writer) => {
     for (let day = 1; day <= daysInDatasetMonth(id); day++) {
       const midnight = Date.UTC(id.year, id.month - 1, day);
       const perCluster = clusters.map((cluster) => dayRows(cluster, midnight));

@@ -1,5 +1,5 @@
 import { listValue } from '@duckdb/node-api';
-import { checkDatasetId, daysInDatasetMonth, monthLabel, type DatasetId } from './layout.js';
+import { checkDatasetId, daysInDatasetMonth, monthLabel } from '@ocpsum/input';
 import { planSynthetic, podRowsOnDay } from './synthetic-plan.js';
 import {
   CLAIMS,
@@ -16,11 +16,9 @@ import {
   STORAGE_DAY,
   TEXT_AS_ENUMS,
 } from './synthetic-sql.js';
-import { DatasetWriter, type GenerateResult } from './writer.js';
+import { DatasetWriter, type GenerateResult, type Target } from './writer.js';
 
-export interface SyntheticOptions {
-  outDir: string;
-  id: DatasetId;
+export interface SyntheticOptions extends Target {
   /** Pod usage rows in total, spread hourly over the whole month. */
   rows: number;
   /** Same seed, same bytes. Defaults to 1. */
@@ -37,11 +35,11 @@ const NAMESPACE_LABELS = 'openshift_namespace_labels_line_items';
 
 /** A realistic cluster-month of `rows` hourly pod usage rows, written one day file at a time. */
 export async function generateSynthetic(options: SyntheticOptions): Promise<GenerateResult> {
-  const { outDir, id, rows, seed = 1, onProgress } = options;
+  const { id, rows, seed = 1, onProgress } = options;
   checkDatasetId(id);
   if (!Number.isSafeInteger(seed) || seed < 0) throw new Error(`seed must be a non-negative integer, got ${seed}`);
   const plan = planSynthetic(rows, daysInDatasetMonth(id));
-  return DatasetWriter.use(outDir, id, async (writer) => {
+  return DatasetWriter.use(options, async (writer) => {
     for (const macro of MACROS) await writer.run(macro);
     await writer.run(CONFIG, { seed_hi: Math.floor(seed / TWO_32), seed_lo: seed % TWO_32 });
     await writer.run(HOURS, { month_start: `${monthLabel(id)}-01 00:00:00`, hours: plan.hours });

@@ -8,9 +8,16 @@ import {
   type DuckDBValue,
 } from '@duckdb/node-api';
 import type { ReportType, RowCounts } from '@ocpsum/core';
+import { reportKey, type DatasetId, type Layout } from '@ocpsum/input';
 import { REPORT_COLUMNS, type Column } from './columns.js';
-import { reportFile, type DatasetId } from './layout.js';
 import { sqlString } from '@ocpsum/core';
+
+/** Where a generator writes: a dataset's files under a local folder, in a layout (koku's masu unless told). */
+export interface Target {
+  outDir: string;
+  id: DatasetId;
+  layout?: Layout;
+}
 
 export interface GenerateResult {
   /** Every Parquet file written, sorted. */
@@ -38,12 +45,11 @@ export class DatasetWriter {
   private constructor(
     private readonly instance: DuckDBInstance,
     readonly connection: DuckDBConnection,
-    private readonly outDir: string,
-    private readonly id: DatasetId,
+    private readonly target: Target,
   ) {}
 
   /** Opens a writer, runs `body`, and always releases DuckDB. */
-  static async use<T>(outDir: string, id: DatasetId, body: (writer: DatasetWriter) => Promise<T>): Promise<T> {
+  static async use<T>(target: Target, body: (writer: DatasetWriter) => Promise<T>): Promise<T> {
     const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
     let connection: DuckDBConnection;
     try {
@@ -52,7 +58,7 @@ export class DatasetWriter {
       instance.closeSync();
       throw error;
     }
-    const writer = new DatasetWriter(instance, connection, outDir, id);
+    const writer = new DatasetWriter(instance, connection, target);
     try {
       return await body(writer);
     } finally {
@@ -102,7 +108,8 @@ export class DatasetWriter {
     params: Params,
     connection = this.connection,
   ): Promise<number> {
-    const file = reportFile(this.outDir, this.id, day, reportType);
+    const { outDir, id, layout = 'masu' } = this.target;
+    const file = path.join(outDir, ...reportKey(layout, id, reportType, day).split('/'));
     await mkdir(path.dirname(file), { recursive: true });
     // Text passes through uncast: an ENUM is written as a plain string column, only faster.
     const columns = REPORT_COLUMNS[reportType]

@@ -1,7 +1,7 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { ReportType } from '@ocpsum/core';
 import { sqlString } from '@ocpsum/core';
-import { datasetPrefix, type DatasetId } from '../src/index.js';
+import { reportKey, type DatasetId } from '@ocpsum/input';
 
 /** A DuckDB connection that reads written datasets back, as a user checking them would. */
 export class Reader {
@@ -15,9 +15,10 @@ export class Reader {
     return new Reader(instance, await instance.connect());
   }
 
-  /** Every file of a report type in the dataset, as a FROM clause. */
+  /** Every file of a report type in the dataset (masu layout, the generator's default), as a FROM clause. */
   static files(outDir: string, id: DatasetId, reportType: ReportType): string {
-    const glob = `${outDir}/${datasetPrefix(id)}/*/${reportType}/*.parquet`;
+    const folder = reportKey('masu', id, reportType, 1).replace(/[^/]*$/, '');
+    const glob = `${outDir}/${folder}*.parquet`;
     return `read_parquet(${sqlString(glob)}, hive_partitioning = false)`;
   }
 

@@ -100,7 +100,7 @@ describe('generateFromManifest', () => {
     const outDir = nextDir();
     const result = await generateFromManifest({ outDir, id, manifest: stringify(baseManifest()) });
     expect(result.rows).toEqual({ pod: 2 * 48, storage: 2 * 48, nodeLabels: 48, namespaceLabels: 48 });
-    const days = new Set(result.files.map((f) => /day=(\d\d)/.exec(f)![1]));
+    const days = new Set(result.files.map((f) => /-(\d\d)_0\.parquet$/.exec(f)![1]));
     expect([...days].sort()).toEqual(['05', '06']);
     expect(result.files).toHaveLength(8);
   });
@@ -208,7 +208,7 @@ describe('generateFromManifest', () => {
     Object.assign(generatorOf(counted), { start_date: '2025-10-10', end_date: 3 });
     const three = await generateFromManifest({ outDir: nextDir(), id, manifest: stringify(counted) });
     expect(three.rows.nodeLabels).toBe(3 * 24);
-    expect(new Set(three.files.map((f) => /day=(\d\d)/.exec(f)![1]))).toEqual(new Set(['10', '11', '12']));
+    expect(new Set(three.files.map((f) => /-(\d\d)_0\.parquet$/.exec(f)![1]))).toEqual(new Set(['10', '11', '12']));
   });
 
   it('ships an example whose shared volume is used by pods on two nodes', async () => {

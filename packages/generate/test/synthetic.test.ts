@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqlString } from '@ocpsum/core';
-import { datasetPrefix, generateSynthetic, type GenerateResult } from '../src/index.js';
+import { generateSynthetic, type GenerateResult } from '../src/index.js';
 import { Reader } from './duck.js';
 
 // February 2025: 28 days, 672 hours. 50,000 rows → 75 pods, the last few starting late.
@@ -68,24 +68,37 @@ describe('generateSynthetic', () => {
     expect(span).toEqual({ cells: ROWS, first: '2025-02-01 00:00:00', last: '2025-02-28 23:00:00' });
   });
 
-  it('lays files out as day=DD/<report type>/part-0.parquet under the dataset prefix', async () => {
+  it("lays files out in koku's masu layout, one file per report type and day", async () => {
     const onDisk = (await listFiles(outDir)).sort();
     expect([...result.files].sort()).toEqual(onDisk);
-    const prefix = path.join(outDir, datasetPrefix(id));
-    const pattern =
-      /^day=(0[1-9]|1\d|2[0-8])\/(openshift_pod_usage_line_items|openshift_storage_usage_line_items|openshift_node_labels_line_items|openshift_namespace_labels_line_items)\/part-0\.parquet$/;
-    for (const file of onDisk) {
-      expect(file.startsWith(prefix + path.sep)).toBe(true);
-      expect(path.relative(prefix, file).split(path.sep).join('/')).toMatch(pattern);
-    }
+    const pattern = new RegExp(
+      `^data/parquet/${id.org}/OCP/(pod_usage|storage_usage|node_labels|namespace_labels)/source=${id.source}/year=2025/month=02/2025-02-(0[1-9]|1\\d|2[0-8])_0\\.parquet$`,
+    );
+    for (const file of onDisk) expect(path.relative(outDir, file).split(path.sep).join('/')).toMatch(pattern);
     expect(onDisk).toHaveLength(28 * 4);
     // Every file holds only its own day.
     const misplaced = await reader.one(
-      `SELECT count(*)::INTEGER AS n FROM read_parquet(${sqlString(`${prefix}/*/*/*.parquet`)},
+      `SELECT count(*)::INTEGER AS n FROM read_parquet(${sqlString(`${outDir}/data/parquet/*/OCP/*/*/*/*/*.parquet`)},
          hive_partitioning = false, filename = true)
-       WHERE strftime(interval_start, 'day=%d') <> regexp_extract(filename, 'day=\\d\\d')`,
+       WHERE strftime(interval_start, '%Y-%m-%d') <> regexp_extract(filename, '\\d{4}-\\d\\d-\\d\\d')`,
     );
     expect(misplaced.n).toBe(0);
+  });
+
+  it("writes the POC's layout when asked, its storage rows under openshift_storage_usage_line_items_daily", async () => {
+    const poc = await mkdtemp(path.join(os.tmpdir(), 'ocpsum-gen-poc-'));
+    try {
+      const written = await generateSynthetic({ outDir: poc, id, rows: 2_000, layout: 'poc' });
+      const keys = written.files.map((f) => path.relative(poc, f).split(path.sep).join('/'));
+      const month = `data/${id.org}/OCP/source=${id.source}/year=2025/month=02`;
+      expect(keys).toContain(`${month}/day=01/openshift_pod_usage_line_items/part-0.parquet`);
+      expect(keys).toContain(`${month}/day=28/openshift_storage_usage_line_items_daily/part-0.parquet`);
+      expect(keys).toContain(`${month}/day=01/openshift_node_labels_line_items/part-0.parquet`);
+      expect(keys).toContain(`${month}/day=01/openshift_namespace_labels_line_items/part-0.parquet`);
+      expect(keys.every((k) => k.startsWith(`${month}/day=`))).toBe(true);
+    } finally {
+      await rm(poc, { recursive: true, force: true });
+    }
   });
 
   it('has every column with its type', async () => {
@@ -260,9 +273,9 @@ describe('generateSynthetic', () => {
     const tiny = path.join(root, 'tiny');
     const r = await generateSynthetic({ outDir: tiny, id, rows: 10 });
     expect(r.rows.pod).toBe(10);
-    const podFiles = r.files.filter((f) => f.includes('openshift_pod_usage_line_items'));
+    const podFiles = r.files.filter((f) => f.includes(`${path.sep}pod_usage${path.sep}`));
     expect(podFiles).toHaveLength(1);
-    expect(podFiles[0]).toContain(`${path.sep}day=28${path.sep}`);
+    expect(podFiles[0]).toMatch(/2025-02-28_0\.parquet$/);
     const count = await reader.one(
       `SELECT count(*)::INTEGER AS n FROM ${Reader.files(tiny, id, 'openshift_pod_usage_line_items')}`,
     );

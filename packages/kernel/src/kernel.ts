@@ -16,19 +16,17 @@ import {
   type ReportType,
   type RunSpec,
 } from '@ocpsum/core';
-import { firstLine, type FileSchema } from './inspect.js';
-import { InputError } from './input-error.js';
-import { INPUT_COLUMNS } from './input-schema.js';
+import { INPUT_COLUMNS, InputError } from '@ocpsum/input';
 import { readColumns, type Columns } from './read-columns.js';
 import { inputChecksQuery } from './sql/input-checks.js';
 import { latestLabelsQuery } from './sql/latest-labels.js';
 import { podUsageQuery } from './sql/pod-usage.js';
-import type { RowRange } from './sql/scan.js';
+import type { FileSchema, RowRange } from './sql/scan.js';
 import { storageUsageQuery } from './sql/storage-usage.js';
 import { volumePodTable } from './volume-pod-tables.js';
 import { sqlString } from '@ocpsum/core';
 
-export type { RowRange } from './sql/scan.js';
+export type { FileSchema, RowRange } from './sql/scan.js';
 
 /** A unit of kernel work: row ranges of any report types, plus the storage files pods are joined to. */
 export interface Chunk {
@@ -328,6 +326,10 @@ class Kernel {
       throw error;
     }
   }
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0];
 }
 
 class BadLabelCell extends Error {

@@ -1,49 +1,36 @@
-import {
-  finalize,
-  type ReportType,
-  type RowCounts,
-  type RunSpec,
-  type SummaryCounts,
-  type SummaryRow,
-} from '@ocpsum/core';
+import { finalize, type RowCounts, type RunSpec, type SummaryCounts, type SummaryRow } from '@ocpsum/core';
+import { findInput, InputError, type DatasetInput, type Layout } from '@ocpsum/input';
 import { localFiles, type ObjectStore } from '@ocpsum/storage';
-import { discoverDataset } from './dataset.js';
 import { openEngine } from './duckdb.js';
-import { InputError } from './input-error.js';
-import { inspectFiles } from './inspect.js';
 import { runKernel } from './kernel.js';
 
 export interface SummaryResult {
   rows: SummaryRow[];
   counts: SummaryCounts;
   rowsIn: RowCounts;
-  files: number;
+  input: DatasetInput;
   /** Milliseconds per phase. */
   timings: Record<'discover' | 'kernel' | 'finalize', number>;
 }
 
-/** The in-memory path: the whole dataset as one chunk, then finalize; no Redis, no partials. */
+/**
+ * The in-memory path: the whole dataset as one chunk, then finalize; no Redis, no partials.
+ * `input`, when the caller has found the dataset already, saves reading its footers again.
+ */
 export async function summarize(options: {
   store: ObjectStore;
   spec: RunSpec;
+  layout?: Layout;
+  input?: DatasetInput;
   threads?: number;
 }): Promise<SummaryResult> {
   const { store, spec } = options;
   const clock = stopwatch();
-  const dataset = await discoverDataset(store, spec);
+  const input = options.input ?? (await findInput(store, spec, options.layout));
+  const files = await localFiles(store, input.files);
+  const discover = clock();
   const engine = await openEngine(options.threads ?? 4);
   try {
-    const objects = Object.entries(dataset.files).flatMap(([type, list]) =>
-      list.map(({ key, etag }) => ({ key, etag, type: type as ReportType })),
-    );
-    const inputs = await localFiles(store, objects);
-    const files = await inspectFiles(engine.db, inputs);
-    const podFiles = files.filter((f) => f.type === 'openshift_pod_usage_line_items');
-    if (podFiles.every((f) => f.rows === 0)) {
-      throw new InputError(`empty dataset: the pod usage files under ${store.root}/${dataset.prefix} hold no rows`);
-    }
-    const discover = clock();
-
     const partial = await runKernel(
       () => engine.connect(),
       {
@@ -54,19 +41,13 @@ export async function summarize(options: {
     );
     if (partial.rowsIn.pod === 0) {
       throw new InputError(
-        `no pod usage rows between ${spec.startDate} and ${spec.endDate} in ${store.root}/${dataset.prefix}`,
+        `no pod usage rows between ${spec.startDate} and ${spec.endDate} at ${input.dataset.location}`,
       );
     }
     const kernel = clock();
 
     const { rows, counts } = finalize(partial, spec);
-    return {
-      rows,
-      counts,
-      rowsIn: partial.rowsIn,
-      files: files.length,
-      timings: { discover, kernel, finalize: clock() },
-    };
+    return { rows, counts, rowsIn: partial.rowsIn, input, timings: { discover, kernel, finalize: clock() } };
   } finally {
     engine.close();
   }

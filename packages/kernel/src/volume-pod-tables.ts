@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlIdentifier } from '@ocpsum/core';
-import type { FileSchema } from './inspect.js';
+import type { FileSchema } from './sql/scan.js';
 import { volumePodSetQuery } from './sql/volume-pods.js';
 
 // Tables kept per database, newest last; enough for the jobs a worker runs at once.

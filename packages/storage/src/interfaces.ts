@@ -13,6 +13,8 @@ export interface ObjectStore {
   readonly root: string;
   /** Every object whose key starts with `prefix`, in key order. */
   list(prefix: string): AsyncIterable<ObjectInfo>;
+  /** The names of the folders directly under `prefix` (which ends in `/` or is empty), sorted. */
+  folders(prefix: string): Promise<string[]>;
   head(key: string): Promise<ObjectInfo>;
   /** Bytes [start, end) of an object. */
   getRange(key: string, start: number, end: number): Promise<Buffer>;

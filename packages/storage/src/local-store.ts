@@ -31,6 +31,17 @@ export class LocalStore implements ObjectStore {
     }
   }
 
+  async folders(prefix: string): Promise<string[]> {
+    checkKey(prefix);
+    try {
+      const entries = await readdir(prefix ? this.path(prefix.replace(/\/$/, '')) : this.root, { withFileTypes: true });
+      return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    } catch (error) {
+      if (['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) return [];
+      throw error;
+    }
+  }
+
   private async walk(folderKey: string, found: string[]): Promise<void> {
     let entries;
     try {

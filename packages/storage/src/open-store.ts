@@ -34,6 +34,9 @@ class DeferredS3Store implements ObjectStore {
   async *list(prefix: string): AsyncIterable<ObjectInfo> {
     yield* (await this.real()).list(prefix);
   }
+  async folders(prefix: string) {
+    return (await this.real()).folders(prefix);
+  }
   async head(key: string) {
     return (await this.real()).head(key);
   }

@@ -126,6 +126,36 @@ export class S3Store implements ObjectStore {
     } while (token);
   }
 
+  /**
+   * Skips from folder to folder: one key a request, starting after the last folder found. (A
+   * `Delimiter` listing would do it in one, but s3rver never finds common prefixes of keys more
+   * than one folder deep.)
+   */
+  async folders(prefix: string): Promise<string[]> {
+    checkKey(prefix);
+    const base = (this.config.prefix ? `${this.config.prefix}/` : '') + prefix;
+    const names: string[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.call(`s3://${this.config.bucket}/${base}`, () =>
+        this.client.send(
+          new ListObjectsV2Command({ Bucket: this.config.bucket, Prefix: base, StartAfter: after, MaxKeys: 1 }),
+        ),
+      );
+      const key = page.Contents?.[0]?.Key;
+      if (key === undefined) return names;
+      const rest = key.slice(base.length);
+      const slash = rest.indexOf('/');
+      if (slash < 0) {
+        after = key; // an object, not a folder
+        continue;
+      }
+      names.push(rest.slice(0, slash));
+      // "0" follows "/": every key of the folder sorts before it.
+      after = `${base}${rest.slice(0, slash)}0`;
+    }
+  }
+
   async head(key: string): Promise<ObjectInfo> {
     const out = await this.call(this.name(key), () =>
       this.client.send(new HeadObjectCommand({ Bucket: this.config.bucket, Key: this.objectKey(key) })),

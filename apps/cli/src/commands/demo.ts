@@ -19,7 +19,7 @@ export function demoCommand(): Command {
     .option('--out <dir>', 'where the summary goes', 'out')
     .action(async (flags: { sample: string; out: string }) => {
       const id = { org: DEFAULT_ORG, source: DEFAULT_SOURCE, year: 2025, month: 10 };
-      if (!existsSync(`${flags.sample}/data/${id.org}`)) {
+      if (!existsSync(`${flags.sample}/data`)) {
         console.log(`generating a ${SAMPLE_ROWS.toLocaleString('en-US')}-row sample dataset in ./${flags.sample} …`);
         await generateSynthetic({ outDir: flags.sample, id, rows: SAMPLE_ROWS, seed: 1 });
       }

@@ -1,8 +1,9 @@
 import { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import type { RunSpec } from '@ocpsum/core';
+import type { DatasetInput } from '@ocpsum/input';
 import { Coordinator, RunRecords, waitForRun, type EnqueueResult, type RunRecord } from '@ocpsum/fleet';
-import { addDatasetOptions, specFromFlags, type DatasetFlags } from '../dataset-options.js';
+import { addDatasetOptions, reportDataset, specFromFlags, type DatasetFlags } from '../dataset-options.js';
 import { addFleetOptions, addPlanOptions, type FleetFlags, type PlanFlags } from '../fleet-options.js';
 import { connectRedis } from '../redis.js';
 import { describeRecord } from '../report.js';
@@ -30,11 +31,15 @@ export function enqueueCommand(): Command {
     });
 }
 
-/** Enqueues a run; with `wait`, follows it to the end with a progress bar. */
+/**
+ * Enqueues a run; with `wait`, follows it to the end with a progress bar. `input`, when the
+ * caller found the dataset already, is planned from as it is (and not reported again).
+ */
 export async function enqueueAndMaybeWait(
   flags: Omit<EnqueueFlags, 'wait'>,
   spec: RunSpec,
   wait: boolean,
+  input?: DatasetInput,
 ): Promise<RunRecord | undefined> {
   const redis = await connectRedis(flags.redis);
   const coordinator = new Coordinator(redis, flags.prefix);
@@ -42,12 +47,15 @@ export async function enqueueAndMaybeWait(
     const result: EnqueueResult = await coordinator.enqueue({
       root: flags.root,
       spec,
+      layout: flags.layout,
+      input,
       outputs: flags.out,
       threshold: flags.threshold,
       chunkRows: flags.chunkRows,
       deadlineMs: flags.deadline * 1000,
       attempts: flags.attempts,
     });
+    if (!input) reportDataset(result.dataset);
     console.log(result.runId);
     console.error(
       result.created

@@ -6,7 +6,8 @@ import { Command, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { generateFromManifest, generateSynthetic, type GenerateResult } from '@ocpsum/generate';
 import { openStore } from '@ocpsum/storage';
-import { DEFAULT_ORG, DEFAULT_SOURCE, integer } from '../dataset-options.js';
+import type { Layout } from '@ocpsum/input';
+import { DEFAULT_ORG, DEFAULT_SOURCE, integer, layoutOption } from '../dataset-options.js';
 import { count, seconds } from '../format.js';
 
 interface GenerateFlags {
@@ -18,12 +19,14 @@ interface GenerateFlags {
   year: number;
   month: number;
   seed: number;
+  layout: Layout;
 }
 
 export function generateCommand(): Command {
   return new Command('generate')
-    .description('write a dataset in the koku layout: synthetic rows, or a nise-style static manifest')
-    .requiredOption('--out <root>', 'root to write data/{org}/OCP/… under: a folder or s3://bucket/prefix')
+    .description("write a dataset in a bucket layout (koku's masu by default): synthetic rows, or a nise static manifest")
+    .requiredOption('--out <root>', 'root to write data/… under: a folder or s3://bucket/prefix')
+    .addOption(layoutOption("bucket layout: masu (koku's own) or poc").default('masu'))
     .addOption(
       new Option('--rows <n>', 'pod usage rows to generate')
         .argParser(integer('--rows', 1, 1e10))
@@ -47,10 +50,16 @@ export function generateCommand(): Command {
       try {
         if (flags.manifest) {
           const manifest = await readFile(flags.manifest, 'utf8');
-          result = await generateFromManifest({ outDir, id, manifest, manifestName: basename(flags.manifest) });
+          result = await generateFromManifest({
+            outDir,
+            id,
+            layout: flags.layout,
+            manifest,
+            manifestName: basename(flags.manifest),
+          });
         } else {
           result = await withProgress(flags.rows!, (onProgress) =>
-            generateSynthetic({ outDir, id, rows: flags.rows!, seed: flags.seed, onProgress }),
+            generateSynthetic({ outDir, id, layout: flags.layout, rows: flags.rows!, seed: flags.seed, onProgress }),
           );
         }
         if (toS3) await upload(outDir, result.files, flags.out);

@@ -1,11 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import type { RunSpec } from '@ocpsum/core';
-import { discoverDataset, summarize, type SummaryResult } from '@ocpsum/kernel';
+import { findInput, rowsOf, type DatasetInput } from '@ocpsum/input';
+import { summarize, type SummaryResult } from '@ocpsum/kernel';
 import { redactUrl } from '@ocpsum/core';
 import { checkPostgresReachable, writeOutputs, type OutputTiming } from '@ocpsum/sinks';
 import { openStore } from '@ocpsum/storage';
-import { addDatasetOptions, integer, specFromFlags, type DatasetFlags } from '../dataset-options.js';
+import { addDatasetOptions, integer, reportDataset, specFromFlags, type DatasetFlags } from '../dataset-options.js';
 import { addFleetOptions, addPlanOptions, type FleetFlags, type PlanFlags } from '../fleet-options.js';
 import { count, seconds } from '../format.js';
 
@@ -41,12 +42,19 @@ export function runCommand(): Command {
       const started = performance.now();
       const spec = await specFromFlags(flags);
       await checkPostgresReachable(flags.out);
+      // Found once: its footers decide the mode and feed the run.
+      const input = await inputOf(flags, spec);
+      reportDataset(input.dataset);
       const mode =
-        flags.mode === 'auto' ? ((await podRows(flags.root, spec)) < flags.threshold ? 'memory' : 'fleet') : flags.mode;
+        flags.mode === 'auto'
+          ? rowsOf(input.files, 'openshift_pod_usage_line_items') < flags.threshold
+            ? 'memory'
+            : 'fleet'
+          : flags.mode;
       if (mode === 'memory') {
         const store = openStore(flags.root);
         try {
-          const result = await summarize({ store, spec, threads: flags.threads });
+          const result = await summarize({ store, spec, input, threads: flags.threads });
           const writes = await writeOutputs(flags.out, result.rows, spec);
           console.log(describeRun(result, performance.now() - started, flags.out, writes));
         } finally {
@@ -54,7 +62,7 @@ export function runCommand(): Command {
         }
         return;
       }
-      const record = await runFleetInProcess(flags, spec);
+      const record = await runFleetInProcess(flags, spec, input);
       const { describeRecord } = await import('../report.js');
       console.log(describeRecord(record));
       if (record.status !== 'done') throw new Error(`run ${record.runId} ${record.status}: ${record.error ?? ''}`);
@@ -62,7 +70,7 @@ export function runCommand(): Command {
 }
 
 /** A reducer and a worker in this process, the run enqueued and followed to its end. */
-async function runFleetInProcess(flags: RunFlags, spec: RunSpec) {
+async function runFleetInProcess(flags: RunFlags, spec: RunSpec, input: DatasetInput) {
   // Loaded here: memory runs need none of the fleet.
   const [{ FleetWorker, Reducer }, { connectRedis }, { enqueueAndMaybeWait }] = await Promise.all([
     import('@ocpsum/fleet'),
@@ -79,22 +87,17 @@ async function runFleetInProcess(flags: RunFlags, spec: RunSpec) {
     partialTtl: 3600,
   });
   try {
-    return (await enqueueAndMaybeWait(flags, spec, true))!;
+    return (await enqueueAndMaybeWait(flags, spec, true, input))!;
   } finally {
     await worker.close();
     await reducer.close();
   }
 }
 
-async function podRows(root: string, spec: RunSpec): Promise<number> {
-  const { readRowGroups } = await import('@ocpsum/fleet');
-  const store = openStore(root);
+async function inputOf(flags: RunFlags, spec: RunSpec): Promise<DatasetInput> {
+  const store = openStore(flags.root);
   try {
-    const dataset = await discoverDataset(store, spec);
-    let rows = 0;
-    for (const object of dataset.files.openshift_pod_usage_line_items)
-      rows += (await readRowGroups(store, object)).reduce((a, b) => a + b, 0);
-    return rows;
+    return await findInput(store, spec, flags.layout);
   } finally {
     await store.close();
   }
@@ -108,7 +111,7 @@ export function describeRun(
 ): string {
   const { rowsIn, counts } = result;
   const lines = [
-    `read   ${count(rowsIn.pod)} pod usage, ${count(rowsIn.storage)} storage, ${count(rowsIn.nodeLabels)} node label, ${count(rowsIn.namespaceLabels)} namespace label rows from ${result.files} files`,
+    `read   ${count(rowsIn.pod)} pod usage, ${count(rowsIn.storage)} storage, ${count(rowsIn.nodeLabels)} node label, ${count(rowsIn.namespaceLabels)} namespace label rows from ${result.input.files.length} files`,
     `wrote  ${count(counts.pod)} pod, ${count(counts.storage)} storage, ${count(counts.unallocated)} unallocated rows to ${outputs.map(redactUrl).join(', ')}`,
     `took   ${seconds(elapsedMs)} (discover ${seconds(result.timings.discover)}, kernel ${seconds(result.timings.kernel)}, finalize ${seconds(result.timings.finalize)})`,
   ];

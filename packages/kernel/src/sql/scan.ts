@@ -1,5 +1,8 @@
-import type { FileSchema } from '../inspect.js';
 import { sqlString } from '@ocpsum/core';
+import type { InputFile } from '@ocpsum/input';
+
+/** An input file as the kernel reads it: its footer's facts and the local file holding its bytes. */
+export type FileSchema = InputFile & { path: string };
 
 /** A row range [start, end) of one input file; the whole file when it covers all rows. */
 export interface RowRange {
@@ -30,7 +33,8 @@ function intervalExpression(file: FileSchema): string {
 /**
  * One SELECT per range, unioned: files may differ in how they store interval_start and in
  * optional columns. `columns` maps output names to expressions over the file's own columns;
- * an optional column the file lacks reads as NULL. Each row also carries `range_index`, its
+ * an optional column the file lacks reads as NULL, and so does a label column the footer showed
+ * empty and of another type (`nullLabels`). Each row also carries `range_index`, its
  * range's position in `ranges`, so a check can name the file a row came from.
  */
 export function scanRanges(
@@ -48,7 +52,9 @@ export function scanRanges(
       const select = [
         `${intervalExpression(file)} AS ts`,
         `${index} AS range_index`,
-        ...Object.entries(columns).map(([name, expression]) => `${expression} AS ${name}`),
+        ...Object.entries(columns).map(
+          ([name, expression]) => `${file.nullLabels.includes(expression) ? 'NULL::VARCHAR' : expression} AS ${name}`,
+        ),
         ...Object.entries(optional).map(
           ([name, { column, type }]) =>
             `CAST(${file.optional.includes(column) ? column : 'NULL'} AS ${type}) AS ${name}`,

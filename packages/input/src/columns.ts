@@ -1,4 +1,5 @@
 import type { ReportType } from '@ocpsum/core';
+import type { IntervalKind } from './interfaces.js';
 
 /** How a column must look: `number` is any integer, float or decimal type. */
 export type ColumnKind = 'string' | 'number' | 'timestamp' | 'labels';
@@ -14,7 +15,7 @@ const req = (kind: ColumnKind, ...names: string[]): ColumnRule[] =>
 const opt = (kind: ColumnKind, ...names: string[]): ColumnRule[] =>
   names.map((name) => ({ name, kind, required: false }));
 
-/** The columns each report type is read for (DESIGN section 2). */
+/** The columns each report type is read for (docs/rules.md, "Input"). */
 export const INPUT_COLUMNS: Record<ReportType, ColumnRule[]> = {
   openshift_pod_usage_line_items: [
     ...req('timestamp', 'interval_start'),
@@ -62,9 +63,6 @@ export const INPUT_COLUMNS: Record<ReportType, ColumnRule[]> = {
 
 const NUMBER_TYPE =
   /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL\(\d+,\s*\d+\))$/;
-
-/** How an interval_start column is turned into a UTC timestamp. */
-export type IntervalKind = 'timestamp' | 'timestamptz' | 'string';
 
 /** Whether a DuckDB type satisfies a kind; NULL-typed columns (all empty) pass any kind. */
 export function typeMatches(kind: ColumnKind, duckType: string): boolean {

@@ -1,0 +1,53 @@
+import { parquetMetadata, parquetSchema } from 'hyparquet';
+import type { ObjectInfo, ObjectStore } from '@ocpsum/storage';
+import { InputError } from './input-error.js';
+import { duckType } from './parquet-types.js';
+
+/** What a Parquet footer says: each top-level column's type, the row groups, and which columns hold only NULLs. */
+export interface Footer {
+  /** DuckDB's name of each top-level column's type. */
+  columns: Map<string, string>;
+  rowGroups: number[];
+  /** Columns whose statistics show every value NULL in every row group. */
+  allNull: Set<string>;
+}
+
+/** Reads an object's Parquet footer alone: its size is listed, so two explicit ranged reads. */
+export async function readFooter(store: ObjectStore, object: ObjectInfo): Promise<Footer> {
+  const where = `${store.root}/${object.key}`;
+  if (object.size < 12) throw new InputError(`${where}: not a readable Parquet file (${object.size} bytes)`);
+  // An explicit range, not a suffix range: some S3-compatible servers answer `bytes=-8` wrongly.
+  const tail = await store.getRange(object.key, object.size - 8, object.size);
+  if (tail.subarray(4).toString('latin1') !== 'PAR1') {
+    throw new InputError(`${where}: not a readable Parquet file (no PAR1 footer)`);
+  }
+  const footerLength = tail.readUInt32LE(0);
+  if (footerLength + 12 > object.size) {
+    throw new InputError(`${where}: not a readable Parquet file (truncated: footer of ${footerLength} bytes)`);
+  }
+  const bytes = await store.getRange(object.key, object.size - 8 - footerLength, object.size);
+  let metadata: ReturnType<typeof parquetMetadata>;
+  try {
+    metadata = parquetMetadata(new Uint8Array(bytes).buffer);
+  } catch (error) {
+    throw new InputError(`${where}: not a readable Parquet file (${(error as Error).message})`);
+  }
+  const columns = new Map<string, string>();
+  for (const child of parquetSchema(metadata).children) {
+    if (!columns.has(child.element.name)) columns.set(child.element.name, duckType(child.element));
+  }
+  const rowGroups = metadata.row_groups.map((g) => Number(g.num_rows));
+  const nulls = new Map<string, number>();
+  for (const group of metadata.row_groups) {
+    for (const chunk of group.columns) {
+      const meta = chunk.meta_data;
+      const nullCount = meta?.statistics?.null_count;
+      if (!meta || meta.path_in_schema.length !== 1 || nullCount === undefined) continue;
+      if (Number(nullCount) === Number(group.num_rows)) {
+        nulls.set(meta.path_in_schema[0], (nulls.get(meta.path_in_schema[0]) ?? 0) + 1);
+      }
+    }
+  }
+  const allNull = new Set([...nulls].filter(([, groups]) => groups === rowGroups.length).map(([name]) => name));
+  return { columns, rowGroups, allNull };
+}

@@ -1,0 +1,8 @@
+export { INPUT_COLUMNS } from './columns.js';
+export { checkDatasetId, daysInDatasetMonth, monthLabel } from './dataset-id.js';
+export { discoverDataset } from './discover.js';
+export { InputError } from './input-error.js';
+export { inspectDataset, rowsOf } from './inspect.js';
+export { LAYOUTS, inputFileSchema, type Dataset, type DatasetId, type InputFile, type IntervalKind, type Layout } from './interfaces.js';
+export { reportKey } from './layouts.js';
+export { findInput, type DatasetInput } from './find-input.js';

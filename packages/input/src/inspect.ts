@@ -1,0 +1,65 @@
+import pMap from 'p-map';
+import type { ObjectInfo, ObjectStore } from '@ocpsum/storage';
+import type { ReportType } from '@ocpsum/core';
+import { EXPECTED, INPUT_COLUMNS, intervalKind, typeMatches } from './columns.js';
+import { readFooter, type Footer } from './footer.js';
+import { InputError } from './input-error.js';
+import type { Dataset, InputFile } from './interfaces.js';
+
+/** Footers read at once: one small ranged read each, so round trips set the pace. */
+const FOOTERS_AT_ONCE = 16;
+
+/** Reads every file's footer and checks the columns the kernel reads: a dataset → its input files. */
+export async function inspectDataset(store: ObjectStore, dataset: Dataset): Promise<InputFile[]> {
+  const listed = Object.entries(dataset.files).flatMap(([type, objects]) =>
+    objects.map((object) => ({ object, type: type as ReportType })),
+  );
+  const files = await pMap(
+    listed,
+    async ({ object, type }) => checkColumns(store, object, type, await readFooter(store, object)),
+    { concurrency: FOOTERS_AT_ONCE },
+  );
+  if (rowsOf(files, 'openshift_pod_usage_line_items') === 0) {
+    throw new InputError(`empty dataset: the pod usage files at ${dataset.location} hold no rows`);
+  }
+  return files;
+}
+
+export function rowsOf(files: readonly InputFile[], type: ReportType): number {
+  return files.filter((f) => f.type === type).reduce((n, f) => n + f.rows, 0);
+}
+
+function checkColumns(store: ObjectStore, object: ObjectInfo, type: ReportType, footer: Footer): InputFile {
+  const where = `${store.root}/${object.key}`;
+  const optional: string[] = [];
+  const nullLabels: string[] = [];
+  for (const rule of INPUT_COLUMNS[type]) {
+    const found = footer.columns.get(rule.name);
+    if (found === undefined) {
+      if (rule.required) {
+        throw new InputError(`${where}: missing required column "${rule.name}" (expected ${EXPECTED[rule.kind]})`);
+      }
+      continue;
+    }
+    const textual = found === 'VARCHAR' || found === 'JSON';
+    // A converter that found no labels in a file writes the column as all-NULL numbers: no labels.
+    if (rule.kind === 'labels' && !textual && (found === 'NULL' || footer.allNull.has(rule.name))) {
+      nullLabels.push(rule.name);
+    } else if (!typeMatches(rule.kind, found)) {
+      const unlessEmpty = rule.kind === 'labels' ? ' (a column of another type is read only when it is empty)' : '';
+      throw new InputError(`${where}: column "${rule.name}" has type ${found}, expected ${EXPECTED[rule.kind]}${unlessEmpty}`);
+    }
+    if (!rule.required) optional.push(rule.name);
+  }
+  const rowGroups = footer.rowGroups;
+  return {
+    key: object.key,
+    etag: object.etag,
+    type,
+    rows: rowGroups.reduce((a, b) => a + b, 0),
+    rowGroups,
+    interval: intervalKind(footer.columns.get('interval_start')!) ?? 'string',
+    optional,
+    nullLabels,
+  };
+}

@@ -29,7 +29,7 @@ export function checkDatasetId(id: DatasetId): void {
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 
-/** koku's key prefix of a dataset (DESIGN §2). */
+/** koku's key prefix of a dataset (docs/rules.md §1). */
 export function datasetPrefix(id: DatasetId): string {
   checkDatasetId(id);
   return `data/${id.org}/OCP/source=${id.source}/year=${id.year}/month=${pad2(id.month)}`;

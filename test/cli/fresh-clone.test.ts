@@ -71,6 +71,19 @@ describe.skipIf(!isGitCheckout)('a fresh clone', () => {
     if (tmp) await rm(tmp, { recursive: true, force: true });
   });
 
+  test('the clone stands on its own: nothing in it points outside the repository for its rules', async () => {
+    // A user's clone has no ../shared folder; the summary rules are docs/rules.md.
+    const outside = await exec(
+      'git',
+      ['grep', '-n', '-I', '-F', '-e', '../shared', '-e', 'DESIGN.md', '--', '.', ':!test/cli/fresh-clone.test.ts'],
+      clone,
+      30_000,
+    );
+    expect(outside.code, outside.stderr).toBe(1); // git grep: 1 = no line matched
+    expect(outside.stdout).toBe('');
+    expect(existsSync(join(clone, 'docs', 'rules.md'))).toBe(true);
+  });
+
   test('before anything is built, the ocpsum shim says to run npm run build', async () => {
     const staged = await exec('git', ['ls-files', '--stage', '--', SHIM], clone, 10_000);
     expect(staged.stdout, 'the shim is committed executable').toMatch(/^100755 /);

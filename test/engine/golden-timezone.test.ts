@@ -1,5 +1,5 @@
 /**
- * The UTC-day rules must not depend on the process time zone (DESIGN §3: `usage_start` is the UTC date
+ * The UTC-day rules must not depend on the process time zone (docs/rules.md §4: `usage_start` is the UTC date
  * of interval_start). This file runs in its own fork with TZ forced to America/New_York (UTC−4 in
  * October) before DuckDB or the engine is loaded, so a machine in UTC cannot hide a local-time bug.
  * Expected values are hand-computed, as in golden.test.ts.
@@ -104,7 +104,7 @@ describe('golden daily summary with TZ=America/New_York', () => {
     expect(new Date(Date.UTC(2025, 9, 2, 0, 0, 0)).getDate()).toBe(1); // 2025-10-02 00:00 UTC is still Oct 1 in New York
   });
 
-  // TIMESTAMPTZ is beyond DESIGN §2 (TIMESTAMP or string) but the engine accepts it, so the UTC rule holds.
+  // TIMESTAMPTZ is accepted besides TIMESTAMP and string (docs/rules.md §2), so the UTC rule holds for it too.
   for (const intervalType of ['TIMESTAMP', 'VARCHAR', 'TIMESTAMPTZ'] as const) {
     it(`TZ1 ${intervalType} interval_start: days, month bounds and latest labels are UTC`, async () => {
       const ds = await scenario(intervalType);

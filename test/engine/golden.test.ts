@@ -1,10 +1,10 @@
 /**
- * Golden tests of the daily summary (DESIGN.md §2–§3), with expected values worked out by hand.
+ * Golden tests of the daily summary (docs/rules.md), with expected values worked out by hand.
  *
  * Every expected number is written as the arithmetic that produces it from the input, e.g.
  * `(1800 + 1800) / 3600` core-hours. Nothing here calls the engine to compute an expectation.
  *
- * Units (DESIGN §3): core-seconds ÷ 3600 → core-hours; byte-seconds ÷ 3600 × 2⁻³⁰ → GB-hours;
+ * Units (docs/rules.md §4): core-seconds ÷ 3600 → core-hours; byte-seconds ÷ 3600 × 2⁻³⁰ → GB-hours;
  * bytes × 2⁻³⁰ → GB; byte-seconds ÷ (86400 × days in month) × 2⁻³⁰ → GB-months.
  * Inputs use multiples of G = 2³⁰ bytes so that e.g. `3 * G * 3600` byte-seconds is 3 GB-hours.
  */

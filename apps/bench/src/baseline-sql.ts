@@ -1,6 +1,6 @@
 /**
  * The baseline: one DuckDB SQL query over the local Parquet files that computes the pod rows of the daily
- * summary (DESIGN §3: group by day, namespace, node and merged labels; sums of usage, request, limit and
+ * summary (docs/rules.md §6: group by day, namespace, node and merged labels; sums of usage, request, limit and
  * effective usage; node capacity and cluster capacity), written two ways.
  *
  * - `straightforward`: as a newcomer would write it from koku's SQL: every pod usage row is joined to its

@@ -16,7 +16,7 @@ export function integer(name: string, min: number, max: number) {
   };
 }
 
-/** `--layout`: which bucket layout to read or write (docs/rules.md, "Input"). */
+/** `--layout`: which bucket layout to read or write (docs/rules.md §1). */
 export function layoutOption(description: string): Option {
   return new Option('--layout <layout>', description).choices(LAYOUTS);
 }

@@ -1,4 +1,4 @@
-/** The label rule of DESIGN section 3: parse, filter to enabled keys, merge, write as sorted compact JSON. */
+/** The label rule of docs/rules.md §5: parse, filter to enabled keys, merge, write as sorted compact JSON. */
 
 export type Labels = Record<string, string>;
 

@@ -15,7 +15,7 @@ const req = (kind: ColumnKind, ...names: string[]): ColumnRule[] =>
 const opt = (kind: ColumnKind, ...names: string[]): ColumnRule[] =>
   names.map((name) => ({ name, kind, required: false }));
 
-/** The columns each report type is read for (docs/rules.md, "Input"). */
+/** The columns each report type is read for (docs/rules.md §2). */
 export const INPUT_COLUMNS: Record<ReportType, ColumnRule[]> = {
   openshift_pod_usage_line_items: [
     ...req('timestamp', 'interval_start'),

@@ -10,7 +10,7 @@ export interface DatasetId {
   month: number;
 }
 
-/** How a bucket lays out a source's reports (docs/rules.md, "Input"). */
+/** How a bucket lays out a source's reports (docs/rules.md §1). */
 export const LAYOUTS = ['masu', 'poc'] as const;
 export type Layout = (typeof LAYOUTS)[number];
 

@@ -3,7 +3,7 @@ import { checkDatasetId, pad2 } from './dataset-id.js';
 import type { DatasetId, Layout } from './interfaces.js';
 
 /**
- * The two layouts real buckets have (docs/rules.md, "Input"):
+ * The two layouts real buckets have (docs/rules.md §1):
  * - masu (koku's own writer, `get_path_prefix`): one folder per report type above the source,
  *   `data/parquet/{org}/OCP/{folder}/source={uuid}/year={YYYY}/month={MM}/*.parquet`;
  * - poc (the proof of concept): `data/{org}/OCP/source={uuid}/year={YYYY}/month={MM}/…/{folder}/*.parquet`,

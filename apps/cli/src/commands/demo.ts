@@ -5,7 +5,7 @@ import { generateSynthetic } from '@ocpsum/generate';
 import { summarize } from '@ocpsum/kernel';
 import { writeOutputs } from '@ocpsum/sinks';
 import { LocalStore } from '@ocpsum/storage';
-import { DEFAULT_ORG, DEFAULT_SOURCE } from '../dataset-options.js';
+import { DEFAULT_ORG, DEFAULT_SOURCE, reportDataset } from '../dataset-options.js';
 import { table } from '../format.js';
 import { describeRun } from './run.js';
 
@@ -33,6 +33,7 @@ export function demoCommand(): Command {
         },
       });
       const result = await summarize({ store: new LocalStore(flags.sample), spec });
+      reportDataset(result.input.dataset);
       const outputs = [`${flags.out}/summary.csv`, flags.out];
       await writeOutputs(outputs, result.rows, spec);
       console.log(describeRun(result, performance.now() - started, outputs));

@@ -23,20 +23,21 @@ export function monthsOf(start: string, end: string): { from: string; to: string
   }
 }
 
-/** What becoming of each month of a window: its partition was there, was created, or its rows go elsewhere (and why). */
+/** What became of each month of a window: its partition was there, was created, or was not (`note` says why and where its rows go). */
 export interface MonthPartition {
   name: string;
-  state: 'present' | 'created' | 'default';
-  reason?: string;
+  state: 'present' | 'created' | 'skipped';
+  note?: string;
 }
 
-/** PostgreSQL's codes for a partition that cannot be created now; the rows then go to the default partition. */
+const IN_DEFAULT = 'the default partition holds rows of the month: its rows go there';
+
+/** PostgreSQL's codes for a partition that cannot be created now, and where the month's rows go instead. */
 const CANNOT_CREATE: Record<string, string> = {
   // The bounds overlap a partition of another name.
-  '42P17': 'overlaps an existing partition',
-  // The default partition holds rows of the month.
-  '23514': 'the default partition holds rows of the month',
-  '55P03': 'the table was locked by another session',
+  '42P17': 'its bounds overlap another partition: its rows go where PostgreSQL routes them',
+  '23514': IN_DEFAULT,
+  '55P03': 'the table stayed locked by other sessions for 30 s: its rows go to the default partition',
 };
 
 /**
@@ -48,8 +49,9 @@ const CANNOT_CREATE: Record<string, string> = {
  * writers of one table take turns (advisory lock); a partition that another writer (koku) created
  * meanwhile is found by name. A month whose rows the default partition already holds keeps them
  * there and gets no partition (koku moves such rows when it makes the partition; ocpsum does not
- * move other writers' rows); so does a month whose partition would overlap another or could not be
- * locked in 30 s — rows then land in the default partition, where one exists.
+ * move other writers' rows); so does a month whose bounds overlap a partition of another name (its
+ * rows go there) or whose table stays locked for 30 s (its rows go to the default partition). Without
+ * a default partition, rows of a month no partition covers fail the COPY, naming the month.
  */
 export async function ensureMonthPartitions(
   client: pg.Client,
@@ -82,7 +84,7 @@ export async function ensureMonthPartitions(
           [month.from, month.to],
         );
         if (rows[0].found) {
-          result.push({ name: month.name, state: 'default', reason: CANNOT_CREATE['23514'] });
+          result.push({ name: month.name, state: 'skipped', note: IN_DEFAULT });
           continue;
         }
       }
@@ -92,10 +94,10 @@ export async function ensureMonthPartitions(
         await client.query('RELEASE SAVEPOINT ocpsum_partition');
         result.push({ name: month.name, state: 'created' });
       } catch (error) {
-        const reason = CANNOT_CREATE[(error as { code?: string }).code ?? ''];
-        if (reason === undefined) throw error;
+        const note = CANNOT_CREATE[(error as { code?: string }).code ?? ''];
+        if (note === undefined) throw error;
         await client.query('ROLLBACK TO SAVEPOINT ocpsum_partition');
-        result.push({ name: month.name, state: 'default', reason });
+        result.push({ name: month.name, state: 'skipped', note });
       }
     }
     await client.query('COMMIT');

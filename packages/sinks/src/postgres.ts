@@ -208,9 +208,7 @@ export async function preparePostgres(
   }
   let open = true;
   const created = partitions.filter((p) => p.state === 'created').map((p) => `; created partition ${p.name}`);
-  const aside = partitions
-    .filter((p) => p.state === 'default')
-    .map((p) => `; no partition ${p.name} (${p.reason}): its rows are in the default partition`);
+  const aside = partitions.filter((p) => p.state === 'skipped').map((p) => `; no partition ${p.name} (${p.note})`);
   return {
     target: parsed.redacted,
     detail: `replaced ${deleted} rows with ${copied}${created.join('')}${aside.join('')}`,

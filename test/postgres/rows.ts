@@ -4,6 +4,11 @@ import type { Table } from '../helpers/tables.js';
 
 export const SUMMARY = 'reporting_ocpusagelineitem_daily_summary';
 
+/** koku's table has no csi_volume_handle column (koku keeps it in Hive only): the CSV's other columns. */
+export function withoutCsi(table: Table): Table {
+  const keep = table.header.map((h, c) => (h === 'csi_volume_handle' ? -1 : c)).filter((c) => c >= 0);
+  return { header: keep.map((c) => table.header[c]), rows: table.rows.map((r) => keep.map((c) => r[c])) };
+}
 
 /** The summary rows of a schema as text, in the CSV's columns; optionally only some days. */
 export async function pgTable(

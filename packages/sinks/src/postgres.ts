@@ -3,10 +3,12 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { redactUrl, sqlIdentifier, summaryColumns, type RunSpec, type SummaryRow } from '@ocpsum/core';
+import { redactUrl, sqlIdentifier, type RunSpec, type SummaryRow } from '@ocpsum/core';
 import { csvBatches } from './csv.js';
 import type { PreparedOutput } from './outputs.js';
-import { ensureSummaryTable, initTables, SUMMARY_TABLE } from './postgres-schema.js';
+import { checkReferences } from './postgres-keys.js';
+import { ensureMonthPartitions, type MonthPartition } from './postgres-partitions.js';
+import { ensureSummaryTable, initTables, writtenColumns, type SummaryTable } from './postgres-schema.js';
 
 /**
  * A PostgreSQL target is ONE string, so it travels in job payloads like any other output:
@@ -145,12 +147,14 @@ export function checkPostgresTarget(target: string, source: string): PostgresTar
 }
 
 /**
- * Prepares the replacement of the run's rows in koku's daily summary table:
- * connect, create the table if missing, BEGIN, lock the (schema, source) against concurrent
- * writers, DELETE the source's rows in the window, COPY the new rows; not committed.
- * `commit` is COMMIT and `abort` is ROLLBACK. Under READ COMMITTED (PostgreSQL's default) other
- * sessions see the old rows until COMMIT and the new rows after it: never a gap, never both.
- * Any failure rolls back (a lost connection rolls back on the server) and names the sink.
+ * Prepares the replacement of the run's rows in koku's daily summary table, not committed:
+ * connect; create the table if missing (koku's shape); check the report period and cost
+ * categories the rows reference; give the window's months their partitions (own short transaction,
+ * see postgres-partitions.ts); then BEGIN, lock the (table, source) against concurrent ocpsum
+ * writers, DELETE the source's summary rows in the window with koku's predicate, COPY the new rows with a
+ * fresh uuid each. `commit` is COMMIT and `abort` is ROLLBACK. Under READ COMMITTED (PostgreSQL's
+ * default) other sessions see the old rows until COMMIT and the new rows after it: never a gap,
+ * never both. Any failure rolls back (a lost connection rolls back on the server) and names the sink.
  */
 export async function preparePostgres(
   target: string,
@@ -166,27 +170,30 @@ export async function preparePostgres(
   } catch (error) {
     throw fail(error);
   }
-  const schema = sqlIdentifier(parsed.schema);
-  const table = `${schema}.${sqlIdentifier(SUMMARY_TABLE)}`;
-  const columns = summaryColumns(spec.byPod);
   let deleted = 0;
   let copied = 0;
+  let partitions: MonthPartition[] = [];
   try {
-    await ensureSummaryTable(client, schema, columns);
+    const table = await ensureSummaryTable(client, parsed.schema);
+    const columns = writtenColumns(table, spec.byPod);
+    // Before anything changes: a bad id fails the run with the table's rows and partitions as they were.
+    await checkReferences(client, table, spec.reportPeriodId, rows);
+    partitions = await ensureMonthPartitions(client, table, spec.startDate, spec.endDate);
     await client.query('BEGIN');
     // Two runs of one source would otherwise each delete only the rows they can see and both insert.
     await client.query("SET LOCAL lock_timeout = '300s'");
-    await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`ocpsum ${table} ${spec.source}`]);
-    deleted =
-      (
-        await client.query(`DELETE FROM ${table} WHERE source_uuid = $1 AND usage_start BETWEEN $2 AND $3`, [
-          spec.source,
-          spec.startDate,
-          spec.endDate,
-        ])
-      ).rowCount ?? 0;
+    await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+      `ocpsum ${table.name} ${spec.source}`,
+    ]);
+    // koku declares its foreign keys deferred: checked at each statement's end instead, so that a
+    // period deleted since the check fails the COPY, never the COMMIT (other outputs are committed by then).
+    await client.query('SET CONSTRAINTS ALL IMMEDIATE');
+    const { text, values } = deleteStatement(table, spec);
+    deleted = (await client.query(text, values)).rowCount ?? 0;
     const copy = client.query(
-      copyFrom(`COPY ${table} (uuid, ${columns.map((c) => sqlIdentifier(c)).join(', ')}) FROM STDIN WITH (FORMAT csv)`),
+      copyFrom(
+        `COPY ${table.name} (uuid, ${columns.map((c) => sqlIdentifier(c)).join(', ')}) FROM STDIN WITH (FORMAT csv)`,
+      ),
     );
     // COPY's CSV reads NULL as an empty unquoted field and an empty string as `""`, as the CSV sink writes them.
     await pipeline(
@@ -200,9 +207,11 @@ export async function preparePostgres(
     throw fail(error);
   }
   let open = true;
+  const created = partitions.filter((p) => p.state === 'created').map((p) => `; created partition ${p.name}`);
+  const aside = partitions.filter((p) => p.state === 'skipped').map((p) => `; no partition ${p.name} (${p.note})`);
   return {
     target: parsed.redacted,
-    detail: `replaced ${deleted} rows with ${copied}`,
+    detail: `replaced ${deleted} rows with ${copied}${created.join('')}${aside.join('')}`,
     async commit() {
       open = false;
       try {
@@ -220,6 +229,27 @@ export async function preparePostgres(
       await closeClient(client);
     },
   };
+}
+
+/**
+ * koku's replacement of a source's summary (`delete_all_except_infrastructure_raw_cost_from_daily_summary`):
+ * the window's rows of the report period, except those whose infrastructure_raw_cost is set and not
+ * 0 — the OCP-on-cloud rows, which koku's cloud stage writes and keeps. ocpsum adds `source_uuid`
+ * (a report period is one source's; without a period the source is all there is), and with a period
+ * also removes the source's rows that have none (written by ocpsum without --report-period-id;
+ * koku writes none), so switching to a period does not leave a second copy. A table without
+ * infrastructure_raw_cost (an earlier ocpsum's) holds no OCP-on-cloud rows.
+ */
+export function deleteStatement(table: SummaryTable, spec: RunSpec): { text: string; values: unknown[] } {
+  const values: unknown[] = [spec.source, spec.startDate, spec.endDate];
+  let text = `DELETE FROM ${table.name} WHERE usage_start BETWEEN $2 AND $3 AND source_uuid = $1`;
+  if (spec.reportPeriodId !== null) {
+    values.push(spec.reportPeriodId);
+    text += ' AND (report_period_id = $4 OR report_period_id IS NULL)';
+  }
+  if (table.columns.has('infrastructure_raw_cost'))
+    text += ' AND (infrastructure_raw_cost IS NULL OR infrastructure_raw_cost = 0)';
+  return { text, values };
 }
 
 /** `ocpsum pg init`: koku's summary and reference tables (empty) in the target's schema, idempotently. */

@@ -9,13 +9,27 @@ export interface ManifestOptions extends Target {
   manifest: string;
   /** Names the manifest in error messages; defaults to "manifest". */
   manifestName?: string;
+  /** Epoch ms that the dates `today` and `last_month` are read against; defaults to now. */
+  now?: number;
+  /**
+   * Told, before anything is written, what the manifest holds that is read but not written (GPU
+   * entries) or is written though surprising; one line each. Defaults to a line on stderr.
+   */
+  onWarning?: (message: string) => void;
 }
 
-/** Writes the hourly reports a nise static OCP manifest describes, one file per day and report type. */
+const printWarning = (message: string) => console.error(`ocpsum: warning: ${message}`);
+
+/**
+ * Writes the hourly reports a nise static OCP manifest describes for the dataset's month, one file
+ * per day and report type: the part of each generator's hours that falls in that month, as nise
+ * writes a month's report.
+ */
 export async function generateFromManifest(options: ManifestOptions): Promise<GenerateResult> {
-  const { id, manifest, manifestName = 'manifest' } = options;
+  const { id, manifest, manifestName = 'manifest', now = Date.now(), onWarning = printWarning } = options;
   checkDatasetId(id);
-  const clusters = buildClusters(parseManifest(manifest, manifestName), id, manifestName);
+  const { clusters, warnings } = buildClusters(parseManifest(manifest, manifestName), { id, manifestName, now });
+  for (const warning of warnings) onWarning(warning);
   return DatasetWriter.use(options, async (writer) => {
     for (let day = 1; day <= daysInDatasetMonth(id); day++) {
       const midnight = Date.UTC(id.year, id.month - 1, day);

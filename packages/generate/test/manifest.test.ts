@@ -11,14 +11,14 @@ const id = { org: 'org1234567', source: 'c0ffee00-0000-4000-8000-000000000002', 
 const GIB = 2 ** 30;
 const example = fileURLToPath(new URL('../examples/small-cluster.yml', import.meta.url));
 
-/** Two days of one node with two pods, a claimed volume and a volume without claims. */
+/** Two days (the hours stop at end_date) of one node with two pods, a claimed volume and a volume without claims. */
 function baseManifest() {
   return {
     generators: [
       {
         OCPGenerator: {
           start_date: '2025-10-05',
-          end_date: '2025-10-06',
+          end_date: '2025-10-07',
           nodes: [
             {
               node: null,
@@ -39,7 +39,8 @@ function baseManifest() {
                       cpu_limit: 2,
                       mem_limit_gig: 4,
                       pod_seconds: 3600,
-                      cpu_usage: { full_period: 0.5, '2025-10-06': 1.5 },
+                      // The first key that applies to a day wins, as in nise: the 6th's own value, else full_period.
+                      cpu_usage: { '2025-10-06': 1.5, full_period: 0.5 },
                       mem_usage_gig: { full_period: 1.5 },
                       labels: 'label_app:web|label_tier:db',
                     },
@@ -132,7 +133,7 @@ describe('generateFromManifest', () => {
       node_capacity_memory_bytes: 16 * GIB,
       node_capacity_memory_byte_seconds: 16 * GIB * 3600,
     });
-    // A date's own usage beats full_period.
+    // A date listed before full_period beats it.
     const nextDay = await reader.one(
       `SELECT pod_usage_cpu_core_seconds AS cpu FROM ${pods} WHERE pod = 'web-0' AND interval_start = '2025-10-06 00:00:00'`,
     );
@@ -260,12 +261,12 @@ describe('generateFromManifest', () => {
       expect(message).toContain('full_period or a date');
     });
 
-    it('days outside the dataset month', async () => {
+    it('no hours in the dataset month', async () => {
       const message = await failure((m) =>
-        Object.assign(generatorOf(m), { start_date: '2025-09-30', end_date: '2025-10-02' }),
+        Object.assign(generatorOf(m), { start_date: '2025-09-28', end_date: '2025-10-01' }),
       );
       expect(message).toContain(
-        'generators[0].OCPGenerator: manifest spans 2025-09-30..2025-10-02 but the dataset is 2025-10',
+        'no hours in the dataset month 2025-10: generators[0].OCPGenerator (2025-09-28 until 2025-10-01)',
       );
     });
 

@@ -1,3 +1,4 @@
+import { APISERVER_NAMESPACE, sqlString } from '@ocpsum/core';
 import { scanRanges, type RowRange } from './scan.js';
 
 const num = (column: string) => `CAST(${column} AS DOUBLE)`;
@@ -10,6 +11,9 @@ const effective = (effective: string, usage: string, request: string) =>
  * Pod usage of a chunk in one pass, in grouping sets:
  * - pod groups by (day, namespace, node[, pod], raw pod_labels), labels worked out later per distinct string;
  * - capacity cells by (interval_start, node): max capacity seconds, every row counted (empty nodes too);
+ * - node-role facts by (day, node, resource_id): max of the non-empty node_role values (NULL when the
+ *   file has no such column) and whether any row is in the apiserver namespace (empty nodes are
+ *   left for the caller to drop);
  * - with a table of pods that have volumes: their distinct (day, namespace, pod, node, resource_id),
  *   for the storage join (other pods fall into groups whose vp_namespace is NULL).
  * `kind` tells the sets apart. Parameters: $start, $end (inclusive window dates).
@@ -37,6 +41,7 @@ export function podUsageQuery(ranges: RowRange[], byPod: boolean, volumePodTable
     {
       effective_cpu: { column: 'pod_effective_usage_cpu_core_seconds', type: 'DOUBLE' },
       effective_mem: { column: 'pod_effective_usage_memory_byte_seconds', type: 'DOUBLE' },
+      node_role: { column: 'node_role', type: 'VARCHAR' },
     },
   );
   const podSet = byPod ? 'day, namespace, node, pod, pod_labels' : 'day, namespace, node, pod_labels';
@@ -58,7 +63,7 @@ WITH rows AS (
   FROM (${rows}) u${volume.join} WHERE CAST(u.ts AS DATE) BETWEEN $start::DATE AND $end::DATE
 )
 SELECT
-  CASE WHEN grouping(ts) = 0 THEN 'capacity' ${volume.kind}ELSE 'pod' END AS kind,
+  CASE WHEN grouping(ts) = 0 THEN 'capacity' ${volume.kind}WHEN grouping(namespace) = 1 THEN 'role' ELSE 'pod' END AS kind,
   strftime(day, '%Y-%m-%d') AS day,
   epoch_us(ts)::DOUBLE AS interval,
   namespace, node, ${byPod ? 'pod' : 'NULL::VARCHAR AS pod'}, pod_labels, ${volume.select},
@@ -75,7 +80,9 @@ SELECT
   max(capacity_bytes) AS capacity_bytes,
   max(capacity_core_seconds) AS capacity_core_seconds,
   max(capacity_byte_seconds) AS capacity_byte_seconds,
+  max(nullif(node_role, '')) AS reported_role,
+  bool_or(namespace = ${sqlString(APISERVER_NAMESPACE)}) AS apiserver,
   count(*)::DOUBLE AS rows_in
 FROM rows
-GROUP BY GROUPING SETS ((${podSet}), (day, ts, node)${volume.set})`;
+GROUP BY GROUPING SETS ((${podSet}), (day, ts, node), (day, node, resource_id)${volume.set})`;
 }

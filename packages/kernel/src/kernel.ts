@@ -187,22 +187,21 @@ class Kernel {
     await this.located(() => {
       for (let i = 0; i < c.kind.length; i++) {
         const node = s('node', i);
-        if (c.kind[i] === 'role') {
-          if (node === null || node === '') continue;
-          addNodeRoleFact(
-            this.partial.nodeRoleFacts,
-            {
-              day: s('day', i)!,
-              node,
-              resourceId: s('resource_id', i),
-              reportedRole: s('reported_role', i),
-              apiserver: c.apiserver[i] === true,
-            },
-            true,
-          );
-          continue;
-        }
         if (c.kind[i] === 'capacity') {
+          if (node !== null && node !== '') {
+            addNodeRoleFact(
+              this.partial.nodeRoleFacts,
+              {
+                day: s('day', i)!,
+                node,
+                resourceId: s('resource_id', i),
+                reportedRole: s('reported_role', i),
+                apiserver: c.apiserver[i] === true,
+              },
+              true,
+            );
+          }
+          // One cell per (interval, node, resource_id): addCapacity keeps the max of a node's cells.
           addCapacity(
             this.partial.capacity,
             {

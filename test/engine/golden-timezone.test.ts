@@ -96,6 +96,12 @@ const oct2 = { ...pod, usage_start: '2025-10-02', usage_end: '2025-10-02', all_l
   pod_usage_cpu_core_hours: 7200 / 3600, node_capacity_cpu_core_hours: 2, cluster_capacity_cpu_core_hours: 2 };
 const oct31 = { ...pod, usage_start: '2025-10-31', usage_end: '2025-10-31', all_labels: '{}',
   pod_usage_cpu_core_hours: 3600 / 3600, node_capacity_cpu_core_hours: 2, cluster_capacity_cpu_core_hours: 2 };
+// Every node is inferred a worker (no role in the reference data, no sign of another): capacity minus usage.
+const unallocated = (day: { usage_start: string; node_capacity_cpu_core_hours: number; pod_usage_cpu_core_hours: number }) => ({
+  data_source: 'Pod', namespace: 'Worker unallocated', node: 'n1', all_labels: '{}', pod_labels: null,
+  usage_start: day.usage_start, usage_end: day.usage_start, node_capacity_cpu_core_hours: day.node_capacity_cpu_core_hours,
+  pod_usage_cpu_core_hours: day.node_capacity_cpu_core_hours - day.pod_usage_cpu_core_hours,
+}) as const;
 const volume = { data_source: 'Storage', usage_start: '2025-10-02', namespace: 'a', node: 'n1', all_labels: '{}',
   persistentvolumeclaim: 'pvc1', persistentvolume: 'pv1', persistentvolumeclaim_capacity_gigabyte: 3 } as const;
 
@@ -108,12 +114,12 @@ describe('golden daily summary with TZ=America/New_York', () => {
   for (const intervalType of ['TIMESTAMP', 'VARCHAR', 'TIMESTAMPTZ'] as const) {
     it(`TZ1 ${intervalType} interval_start: days, month bounds and latest labels are UTC`, async () => {
       const ds = await scenario(intervalType);
-      expectRows(await run(ds), [oct1, oct2, oct31, volume]);
+      expectRows(await run(ds), [oct1, oct2, oct31, volume, unallocated(oct1), unallocated(oct2), unallocated(oct31)]);
     });
 
     it(`TZ2 ${intervalType} interval_start: a one-day window is a UTC day`, async () => {
       const ds = await scenario(intervalType);
-      expectRows(await run(ds, { startDate: '2025-10-02', endDate: '2025-10-02' }), [oct2, volume]);
+      expectRows(await run(ds, { startDate: '2025-10-02', endDate: '2025-10-02' }), [oct2, volume, unallocated(oct2)]);
     });
   }
 });

@@ -107,6 +107,28 @@ const byKind = (rows: SummaryRow[], kind: 'Pod' | 'Storage') => rows.filter((row
 const isUnallocated = (row: SummaryRow) =>
   row.namespace === 'Platform unallocated' || row.namespace === 'Worker unallocated';
 
+/**
+ * The unallocated row of a node the reference data has no role for and the data gives no sign of
+ * another: its role is inferred `worker` (DESIGN §2), so every node of these scenarios has one per
+ * day. Besides the key, the columns such a row always leaves NULL are checked, and any given here.
+ */
+function workerUnallocated(day: string, node: string, values: Partial<SummaryRow> = {}): ExpectedRow {
+  return {
+    data_source: 'Pod',
+    usage_start: day,
+    usage_end: day,
+    namespace: 'Worker unallocated',
+    node,
+    all_labels: '{}',
+    pod_labels: null,
+    volume_labels: null,
+    pod_limit_cpu_core_hours: null,
+    pod_limit_memory_gigabyte_hours: null,
+    infrastructure_usage_cost: null,
+    ...values,
+  };
+}
+
 describe('golden daily summary', () => {
   // ------------------------------------------------------------------------------------------
   it('S1 one pod, one day: every column', async () => {
@@ -140,8 +162,8 @@ describe('golden daily summary', () => {
       reportPeriodId: 42,
       reference: { enabledKeys: ['app'], costCategories: [{ id: 3, pattern: 'web' }] },
     });
-    expect(result.rows).toHaveLength(1);
-    expectExactColumns(result.rows[0]!);
+    expect(result.rows).toHaveLength(2); // the pod row and n1's unallocated row (n1 is inferred a worker)
+    for (const row of result.rows) expectExactColumns(row);
     const expected: SummaryRow = {
       report_period_id: 42,
       cluster_id: 'ocp-cluster-1',
@@ -175,8 +197,25 @@ describe('golden daily summary', () => {
       cost_category_id: 3,
       all_labels: '{"app":"web"}',
     };
-    expectRows(result.rows, [expected]);
-    expect(result.counts).toEqual({ pod: 1, storage: 0, unallocated: 0 });
+    // n1 has no role in the reference data and no sign of another: worker. Its capacity minus its pod's use.
+    const unallocated: SummaryRow = {
+      ...expected,
+      namespace: 'Worker unallocated',
+      pod_labels: null,
+      pod_usage_cpu_core_hours: 8 - 1,
+      pod_request_cpu_core_hours: 8 - 2,
+      pod_effective_usage_cpu_core_hours: 8 - 2,
+      pod_limit_cpu_core_hours: null,
+      pod_usage_memory_gigabyte_hours: 32 - 6,
+      pod_request_memory_gigabyte_hours: 32 - 2,
+      pod_effective_usage_memory_gigabyte_hours: 32 - 6,
+      pod_limit_memory_gigabyte_hours: null,
+      infrastructure_usage_cost: null,
+      cost_category_id: null, // 'web' does not match 'Worker unallocated'
+      all_labels: '{}',
+    };
+    expectRows(result.rows, [expected, unallocated]);
+    expect(result.counts).toEqual({ pod: 1, storage: 0, unallocated: 1 });
   });
 
   // ------------------------------------------------------------------------------------------
@@ -200,6 +239,9 @@ describe('golden daily summary', () => {
         cost_category_id: null,
         pod_usage_cpu_core_hours: 3600 / 3600,
       },
+      // capacity 0: 0 − 1 core-hour of usage; effective = greatest(usage, request 0) = 1
+      workerUnallocated('2025-10-01', 'n1', { pod_usage_cpu_core_hours: 0 - 1, pod_request_cpu_core_hours: 0,
+        pod_effective_usage_cpu_core_hours: 0 - 1, node_capacity_cpu_core_hours: 0, resource_id: 'i-n1', cost_category_id: null }),
     ]);
   });
 
@@ -248,8 +290,14 @@ describe('golden daily summary', () => {
       { ...base, ...day2, namespace: 'b', node: 'n2', pod_usage_cpu_core_hours: 10800 / 3600, node_capacity_cpu_core_hours: 4, node_capacity_memory_gigabyte_hours: 16 },
       { ...base, ...day2, namespace: 'a', node: 'n1', pod_usage_cpu_core_hours: 3600 / 3600, node_capacity_cpu_core_hours: 2, node_capacity_memory_gigabyte_hours: 8 },
       { ...base, usage_start: '2025-10-31', usage_end: '2025-10-31', namespace: 'a', node: 'n1', pod_usage_cpu_core_hours: 1, node_capacity_cpu_core_hours: 2, cluster_capacity_cpu_core_hours: 2, cluster_capacity_memory_gigabyte_hours: 8 },
+      // every (node, day): capacity minus the day's usage
+      workerUnallocated('2025-10-01', 'n1', { ...day1, pod_usage_cpu_core_hours: 4 - (3600 + 7200 + 1800) / 3600, node_capacity_cpu_core_hours: 4, node_capacity_memory_gigabyte_hours: 16, resource_id: 'i-n1' }),
+      workerUnallocated('2025-10-01', 'n2', { ...day1, pod_usage_cpu_core_hours: 4 - 1, node_capacity_cpu_core_hours: 4, node_capacity_memory_gigabyte_hours: 16, resource_id: 'i-n2' }),
+      workerUnallocated('2025-10-02', 'n2', { ...day2, pod_usage_cpu_core_hours: 4 - 3, node_capacity_cpu_core_hours: 4 }),
+      workerUnallocated('2025-10-02', 'n1', { ...day2, pod_usage_cpu_core_hours: 2 - 1, node_capacity_cpu_core_hours: 2 }),
+      workerUnallocated('2025-10-31', 'n1', { pod_usage_cpu_core_hours: 2 - 1, node_capacity_cpu_core_hours: 2, cluster_capacity_cpu_core_hours: 2 }),
     ]);
-    expect(result.counts).toEqual({ pod: 6, storage: 0, unallocated: 0 });
+    expect(result.counts).toEqual({ pod: 6, storage: 0, unallocated: 5 });
   });
 
   // ------------------------------------------------------------------------------------------
@@ -287,6 +335,10 @@ describe('golden daily summary', () => {
       { ...d1, node: 'n2', all_labels: '{"env":"ns","team":"podteam"}', pod_labels: '{"env":"ns","team":"podteam"}', pod_usage_cpu_core_hours: 1 },
       // 10-02: node labels of that day only, no namespace labels that day
       { data_source: 'Pod', usage_start: '2025-10-02', namespace: 'shop', node: 'n1', all_labels: '{"env":"pod","zone":"z2"}', pod_labels: '{"env":"pod","zone":"z2"}', pod_usage_cpu_core_hours: 1 },
+      // unallocated rows carry no labels; capacity 0 minus the usage
+      workerUnallocated('2025-10-01', 'n1', { pod_usage_cpu_core_hours: 0 - 3 }),
+      workerUnallocated('2025-10-01', 'n2', { pod_usage_cpu_core_hours: 0 - 1 }),
+      workerUnallocated('2025-10-02', 'n1', { pod_usage_cpu_core_hours: 0 - 1 }),
     ]);
   });
 
@@ -306,6 +358,7 @@ describe('golden daily summary', () => {
     const result = await run(ds, { reference: { enabledKeys: ['zone', 'team'] } });
     expectRows(result.rows, [
       { data_source: 'Pod', usage_start: '2025-10-01', namespace: 'ns', node: 'n1', all_labels: '{"team":"y","zone":"b"}', pod_usage_cpu_core_hours: 3600 / 3600 },
+      workerUnallocated('2025-10-01', 'n1', { pod_usage_cpu_core_hours: 0 - 1 }),
     ]);
   });
 
@@ -346,6 +399,7 @@ describe('golden daily summary', () => {
     expectRows(result.rows, [
       { data_source: 'Pod', usage_start: '2025-10-01', namespace: 'json-ns', node: 'n1', all_labels: jsonExpected, pod_labels: jsonExpected, pod_usage_cpu_core_hours: 1 },
       { data_source: 'Pod', usage_start: '2025-10-01', namespace: 'pipe-ns', node: 'n1', all_labels: pipeExpected, pod_labels: pipeExpected, pod_usage_cpu_core_hours: 2 },
+      workerUnallocated('2025-10-01', 'n1', { pod_usage_cpu_core_hours: 0 - (1 + 2) }),
     ]);
   });
 
@@ -372,6 +426,7 @@ describe('golden daily summary', () => {
         volume_labels: null,
         pod_usage_cpu_core_hours: (3600 + 7200 + 10800 + 3600) / 3600, // 7: one group
       },
+      workerUnallocated('2025-10-01', 'n1', { pod_usage_cpu_core_hours: 0 - 7 }),
     ]);
   });
 
@@ -393,6 +448,7 @@ describe('golden daily summary', () => {
       { ...base, all_labels: '{"vm_kubevirt_io_name":"vm1"}', pod_usage_cpu_core_hours: 1 },
       { ...base, all_labels: '{"vm_kubevirt_io_name":"vm2"}', pod_usage_cpu_core_hours: 1 },
       { ...base, all_labels: '{}', pod_labels: '{}', pod_usage_cpu_core_hours: 1800 / 3600 },
+      workerUnallocated('2025-10-01', 'n1', { pod_usage_cpu_core_hours: 0 - (3600 + 7200 + 3600 + 3600 + 1800) / 3600 }),
     ]);
   });
 
@@ -432,6 +488,10 @@ describe('golden daily summary', () => {
         pod_effective_usage_memory_gigabyte_hours: null, // every term NULL
         pod_limit_memory_gigabyte_hours: (2 * G * H) / 3600 / G, // 2
       },
+      // capacity 0 minus the sums; 0 − NULL is NULL
+      workerUnallocated('2025-10-01', 'n1', {
+        pod_usage_cpu_core_hours: 0 - 3, pod_request_cpu_core_hours: 0 - 4, pod_effective_usage_cpu_core_hours: 0 - 3,
+        pod_usage_memory_gigabyte_hours: 0 - 1, pod_request_memory_gigabyte_hours: 0 - 1, pod_effective_usage_memory_gigabyte_hours: null }),
     ]);
   });
 
@@ -462,6 +522,7 @@ describe('golden daily summary', () => {
         pod_request_memory_gigabyte_hours: 2 + 1,
         pod_effective_usage_memory_gigabyte_hours: 2 + 3, // greatest(1, 2) + greatest(3, 1)
       },
+      workerUnallocated('2025-10-01', 'n1', { pod_usage_cpu_core_hours: 0 - 5, pod_effective_usage_cpu_core_hours: 0 - 5, pod_effective_usage_memory_gigabyte_hours: 0 - 5 }),
     ]);
   });
 
@@ -493,6 +554,13 @@ describe('golden daily summary', () => {
         node_capacity_cpu_core_hours: 10, node_capacity_memory_gigabyte_hours: 40 },
       { ...base, namespace: 'a', node: 'n2', node_capacity_cpu_cores: 2, node_capacity_memory_gigabytes: 4,
         node_capacity_cpu_core_hours: 2, node_capacity_memory_gigabyte_hours: 4 },
+      // no usage: unallocated = the whole capacity; cores and GB the max over the node's rows
+      workerUnallocated('2025-10-01', 'n1', { ...base, namespace: 'Worker unallocated', all_labels: '{}', node_capacity_cpu_cores: 4, node_capacity_memory_gigabytes: 16,
+        node_capacity_cpu_core_hours: 10, node_capacity_memory_gigabyte_hours: 40,
+        pod_usage_cpu_core_hours: 10 - 0, pod_request_cpu_core_hours: 10 - 0, pod_effective_usage_cpu_core_hours: 10 - 0,
+        pod_usage_memory_gigabyte_hours: 40 - 0, pod_request_memory_gigabyte_hours: 40 - 0, pod_effective_usage_memory_gigabyte_hours: 40 - 0 }),
+      workerUnallocated('2025-10-01', 'n2', { ...base, namespace: 'Worker unallocated', all_labels: '{}', node_capacity_cpu_cores: 2, node_capacity_memory_gigabytes: 4,
+        node_capacity_cpu_core_hours: 2, node_capacity_memory_gigabyte_hours: 4, pod_usage_cpu_core_hours: 2, pod_usage_memory_gigabyte_hours: 4 }),
     ]);
   });
 
@@ -527,8 +595,11 @@ describe('golden daily summary', () => {
         persistentvolumeclaim_capacity_gigabyte_months: (G * DAY * 31) / (86400 * 31) / G, // 1
         volume_request_storage_gigabyte_months: null, // the PV has no node that day
         persistentvolumeclaim_usage_gigabyte_months: null },
+      // n1 only: the rows of the empty and NULL node have no unallocated row
+      workerUnallocated('2025-10-01', 'n1', { pod_usage_cpu_core_hours: 4 - 1, node_capacity_cpu_core_hours: 4,
+        cluster_capacity_cpu_core_hours: 4 + 1 + 2, cluster_capacity_memory_gigabyte_hours: 16 + 1 + 2 }),
     ]);
-    expect(result.counts).toEqual({ pod: 1, storage: 1, unallocated: 0 });
+    expect(result.counts).toEqual({ pod: 1, storage: 1, unallocated: 1 });
   });
 
   // ------------------------------------------------------------------------------------------
@@ -565,6 +636,8 @@ describe('golden daily summary', () => {
       })),
       { data_source: 'Storage', usage_start: '2025-10-01', namespace: 'openshift-console', node: 'n1', all_labels: '{}',
         persistentvolumeclaim: 'pvc1', persistentvolume: 'pv1', cost_category_id: 5 },
+      // no pattern matches 'Worker unallocated'
+      workerUnallocated('2025-10-01', 'n1', { cost_category_id: null, pod_usage_cpu_core_hours: 0 - namespaces.length }),
     ]);
   });
 
@@ -623,8 +696,10 @@ describe('golden daily summary', () => {
       { ...storage, node: 'n2', resource_id: 'i-n2', volume_labels: labelsB, all_labels: labelsB },
       { data_source: 'Pod', usage_start: '2025-10-01', namespace: 'db', node: 'n1', all_labels: '{"tier":"ns","zone":"a"}', ...POD_ROW_STORAGE_NULLS },
       { data_source: 'Pod', usage_start: '2025-10-01', namespace: 'db', node: 'n2', all_labels: '{"tier":"ns","zone":"b"}', ...POD_ROW_STORAGE_NULLS },
+      workerUnallocated('2025-10-01', 'n1', { ...POD_ROW_STORAGE_NULLS }),
+      workerUnallocated('2025-10-01', 'n2', { ...POD_ROW_STORAGE_NULLS }),
     ]);
-    expect(result.counts).toEqual({ pod: 2, storage: 2, unallocated: 0 });
+    expect(result.counts).toEqual({ pod: 2, storage: 2, unallocated: 2 });
   });
 
   // ------------------------------------------------------------------------------------------
@@ -715,7 +790,7 @@ describe('golden daily summary', () => {
   });
 
   // ------------------------------------------------------------------------------------------
-  it('S18 unallocated rows for master, infra, worker; none for unknown or mismatched roles', async () => {
+  it('S18 unallocated rows for master, infra, worker; a (node, resource_id) the reference data lacks is inferred', async () => {
     const ds = await dataset(2025, 10);
     // every node: 4 cores and 16 GB for the one interval 00:00 → 4 core-hours, 16 GB-hours
     const cap = { node_capacity_cpu_cores: 4, node_capacity_cpu_core_seconds: 4 * H, node_capacity_memory_bytes: 16 * G, node_capacity_memory_byte_seconds: 16 * G * H };
@@ -748,8 +823,8 @@ describe('golden daily summary', () => {
           { node: 'mx', resourceId: 'i-mx', role: 'master' },
           { node: 'mx', resourceId: 'i-mx', role: 'worker' }, // max role string: worker
           { node: 'mx', resourceId: 'i-mx', role: 'infra' },
-          { node: 'w2', resourceId: 'i-other', role: 'worker' }, // resource_id does not match w2's rows
-          { node: 'w3', resourceId: 'i-w3-new', role: 'worker' }, // only w3's i-w3-new rows count
+          { node: 'w2', resourceId: 'i-other', role: 'master' }, // resource_id does not match w2's rows: inferred
+          { node: 'w3', resourceId: 'i-w3-new', role: 'worker' }, // w3's i-w3-old rows: inferred worker
         ],
         costCategories: [
           { id: 9, pattern: 'Platform %' },
@@ -793,13 +868,17 @@ describe('golden daily summary', () => {
         pod_request_memory_gigabyte_hours: 16 - (2 + 1),
         pod_effective_usage_memory_gigabyte_hours: 16 - (4 + 1) },
       { ...unallocated, ...minusStandard, namespace: 'Worker unallocated', node: 'mx', resource_id: 'i-mx', cost_category_id: 7 },
-      { ...unallocated, namespace: 'Worker unallocated', node: 'w3', resource_id: 'i-w3-new', cost_category_id: 7,
-        pod_usage_cpu_core_hours: 4 - 0.5, pod_request_cpu_core_hours: 4 - 0.5, pod_effective_usage_cpu_core_hours: 4 - 0.5,
-        pod_usage_memory_gigabyte_hours: 16 - 1, pod_request_memory_gigabyte_hours: 16 - 1, pod_effective_usage_memory_gigabyte_hours: 16 - 1 },
+      // w2's rows are (w2, i-w2), u1's (u1, i-u1): no reference role, nothing in the data → worker
+      { ...unallocated, ...minusStandard, namespace: 'Worker unallocated', node: 'w2', resource_id: 'i-w2', cost_category_id: 7 },
+      { ...unallocated, ...minusStandard, namespace: 'Worker unallocated', node: 'u1', resource_id: 'i-u1', cost_category_id: 7 },
+      // w3: i-w3-new is a worker by reference, i-w3-old inferred one, so both pod rows count; resource_id = max
+      { ...unallocated, namespace: 'Worker unallocated', node: 'w3', resource_id: 'i-w3-old', cost_category_id: 7,
+        pod_usage_cpu_core_hours: 4 - (1 + 0.5), pod_request_cpu_core_hours: 4 - (2 + 0.5), pod_effective_usage_cpu_core_hours: 4 - (2 + 0.5),
+        pod_usage_memory_gigabyte_hours: 16 - (4 + 1), pod_request_memory_gigabyte_hours: 16 - (2 + 1), pod_effective_usage_memory_gigabyte_hours: 16 - (4 + 1) },
     ]);
     // pod rows: m1, inf1, w1 ×2, mx, w2, u1, w3 ×2
     expect(result.rows.filter((row) => !isUnallocated(row))).toHaveLength(9);
-    expect(result.counts).toEqual({ pod: 9, storage: 0, unallocated: 5 });
+    expect(result.counts).toEqual({ pod: 9, storage: 0, unallocated: 7 });
   });
 
   // ------------------------------------------------------------------------------------------
@@ -825,8 +904,10 @@ describe('golden daily summary', () => {
         persistentvolumeclaim: 'pvc1', persistentvolume: 'pv1',
         persistentvolumeclaim_capacity_gigabyte_months: (G * DAY) / (86400 * 31) / G, // still ÷ 31 days of October
         volume_request_storage_gigabyte_months: 0 },
+      workerUnallocated('2025-10-02', 'n1', { pod_usage_cpu_core_hours: 2 - 1, node_capacity_cpu_core_hours: 2 }),
+      workerUnallocated('2025-10-03', 'n1', { pod_usage_cpu_core_hours: 2 - 2, node_capacity_cpu_core_hours: 2 }),
     ]);
-    expect(result.counts).toEqual({ pod: 2, storage: 1, unallocated: 0 });
+    expect(result.counts).toEqual({ pod: 2, storage: 1, unallocated: 2 });
   });
 
   // ------------------------------------------------------------------------------------------
@@ -863,6 +944,8 @@ describe('golden daily summary', () => {
         pod_usage_cpu_core_hours: 2, node_capacity_cpu_core_hours: 2, cluster_capacity_cpu_core_hours: 2 },
       { data_source: 'Storage', usage_start: '2025-10-02', namespace: 'a', node: 'n1', all_labels: '{}',
         persistentvolumeclaim: 'pvc1', persistentvolume: 'pv1', persistentvolumeclaim_capacity_gigabyte: 3 },
+      workerUnallocated('2025-10-01', 'n1', { pod_usage_cpu_core_hours: 2 - 1 }),
+      workerUnallocated('2025-10-02', 'n1', { pod_usage_cpu_core_hours: 2 - 2 }),
     ]);
   });
 
@@ -917,6 +1000,7 @@ describe('golden daily summary', () => {
     const result = await run(ds);
     expectRows(result.rows, [
       { data_source: 'Pod', usage_start: '2025-10-01', namespace: 'ns', node: 'n1', all_labels: '{}', pod_usage_cpu_core_hours: (3600 + 7200) / 3600 },
+      workerUnallocated('2025-10-01', 'n1', { pod_usage_cpu_core_hours: 0 - (3600 + 7200) / 3600 }),
     ]);
   });
 });

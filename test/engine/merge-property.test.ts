@@ -44,15 +44,33 @@ const labels = fc.constantFrom(
   null,
   '{}',
 );
-const ns = fc.constantFrom('a', 'openshift-c');
+// The signs of a node's role are rare, so that a chunk often holds one its neighbours lack and a
+// merge that lost one would show.
+/** Node labels may mark a node infra, in either form. */
+const nodeLabelSets = fc.oneof(
+  { arbitrary: labels, weight: 6 },
+  {
+    arbitrary: fc.constantFrom('{"node_role_kubernetes_io":"infra","app":"web"}', 'label_tier:x|label_node_role_kubernetes_io:infra'),
+    weight: 1,
+  },
+);
+const ns = fc.oneof(
+  { arbitrary: fc.constantFrom('a', 'openshift-c'), weight: 12 },
+  { arbitrary: fc.constant('openshift-kube-apiserver'), weight: 1 },
+);
+const nodeRole = fc.oneof(
+  { arbitrary: fc.constant(null), weight: 8 },
+  { arbitrary: fc.constantFrom('master', 'infra', 'worker', '', 'control-plane'), weight: 1 },
+);
 const pod = fc.constantFrom('p1', 'p2', 'p3', 'p4');
 
 const podUsage = fc.record({
   interval_start: hour,
   namespace: ns,
-  node: fc.constantFrom('n1', 'n2', '', null),
+  node: fc.constantFrom('n1', 'n2', 'n3', '', null),
   pod,
   resource_id: fc.constantFrom('r1', 'r2'),
+  node_role: nodeRole,
   pod_labels: labels,
   pod_usage_cpu_core_seconds: value,
   pod_request_cpu_core_seconds: value,
@@ -83,12 +101,14 @@ const storageUsage = fc.record({
 const nodeLabels = fc.record({
   interval_start: labelHour,
   node: fc.constantFrom('n1', 'n2', 'n3'),
-  node_labels: labels,
+  node_labels: nodeLabelSets,
 });
 const namespaceLabels = fc.record({ interval_start: labelHour, namespace: ns, namespace_labels: labels });
 
 const dataset = fc.record({
   pods: fc.array(podUsage, { minLength: 1, maxLength: 120 }),
+  /** Pod rows of a file with the optional node_role column (an older operator's file has none). */
+  podsWithRole: fc.array(podUsage, { maxLength: 60, size: 'medium' }),
   storage: fc.array(storageUsage, { maxLength: 30 }),
   nodeLabels: fc.array(nodeLabels, { maxLength: 30 }),
   namespaceLabels: fc.array(namespaceLabels, { maxLength: 20 }),
@@ -109,6 +129,7 @@ function spec(byPod: boolean): RunSpec {
     reference: {
       enabledKeys: ['app', 'env', 'tier'],
       costCategories: [{ id: 3, pattern: 'openshift-%' }],
+      // (n1, r2), (n2, r1) and n3 have their roles inferred
       nodeRoles: [
         { node: 'n1', resourceId: 'r1', role: 'worker' },
         { node: 'n2', resourceId: 'r2', role: 'master' },
@@ -142,6 +163,12 @@ test('kernel per row range + merge in any order equals one pass', async () => {
           ds,
           data.pods.map((r) => podRow(r)),
         );
+        if (data.podsWithRole.length)
+          await writePodUsage(
+            ds,
+            data.podsWithRole.map((r) => podRow(r)),
+            { nodeRole: 'VARCHAR', file: 'part-1.parquet' },
+          );
         if (data.storage.length)
           await writeStorageUsage(
             ds,

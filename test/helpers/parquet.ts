@@ -180,6 +180,8 @@ export interface PodUsageRow {
   node_capacity_cpu_core_seconds: number | null;
   node_capacity_memory_bytes: number | null;
   node_capacity_memory_byte_seconds: number | null;
+  /** Written only when `writePodUsage` is given a `nodeRole` column type. */
+  node_role?: unknown;
 }
 
 /**
@@ -215,7 +217,12 @@ export function podRow(overrides: Partial<PodUsageRow> = {}): PodUsageRow {
 export async function writePodUsage(
   dataset: Dataset,
   rows: PodUsageRow[],
-  options: WriteOptions & { /** Write the two optional effective-usage columns (default true). */ effective?: boolean } = {},
+  options: WriteOptions & {
+    /** Write the two optional effective-usage columns (default true). */
+    effective?: boolean;
+    /** Write the optional node_role column with this DuckDB type (newer operators write VARCHAR); none by default. */
+    nodeRole?: string;
+  } = {},
 ): Promise<string> {
   const columns: Record<string, string> = {
     interval_start: options.intervalType ?? 'TIMESTAMP',
@@ -239,6 +246,7 @@ export async function writePodUsage(
   columns.node_capacity_cpu_core_seconds = 'DOUBLE';
   columns.node_capacity_memory_bytes = 'DOUBLE';
   columns.node_capacity_memory_byte_seconds = 'DOUBLE';
+  if (options.nodeRole) columns.node_role = options.nodeRole;
   return writeReport(dataset, 'openshift_pod_usage_line_items', columns, rows, options);
 }
 

@@ -80,7 +80,9 @@ function parseHeader(raw: Uint8Array): { rowsIn: RowCounts; sections: SectionEnt
   for (const k of ['pod', 'storage', 'nodeLabels', 'namespaceLabels']) {
     if (!isCount(rowsIn[k])) throw bad(`rowsIn.${k} is not a count`);
   }
-  if (!Array.isArray(sections) || sections.length !== SECTIONS.length) throw bad('does not list the six sections');
+  if (!Array.isArray(sections) || sections.length !== SECTIONS.length) {
+    throw bad(`does not list the ${SECTIONS.length} sections`);
+  }
   SECTIONS.forEach((s, i) => {
     const e = sections[i] as { name?: unknown; rows?: unknown; bytes?: unknown } | null;
     if (e?.name !== s.name) throw bad(`section ${i} is ${JSON.stringify(e?.name)}, expected ${s.name}`);
@@ -98,7 +100,7 @@ function parseHeader(raw: Uint8Array): { rowsIn: RowCounts; sections: SectionEnt
   };
 }
 
-type Value = string | number | null;
+type Value = string | number | boolean | null;
 
 /**
  * A column as a plain JS array. The decoder follows the schema on the wire, not `kind`, for the
@@ -117,6 +119,18 @@ function readColumn(table: Table, section: string, name: string, kind: Kind): Va
       const values = d.values as Float64Array;
       for (let i = 0; i < d.length; i++) out[k++] = d.nullCount === 0 || d.getValid(i) ? values[i] : null;
     }
+  } else if (kind === 'bool') {
+    if (!DataType.isBool(type)) throw wrongType(where, type);
+    for (const d of vector.data as Data[]) {
+      // Bits are counted from the data's offset (a slice of a longer bitmap starts mid-byte).
+      const bits = d.values as Uint8Array;
+      for (let i = 0; i < d.length; i++) {
+        const bit = d.offset + i;
+        out[k++] = d.nullCount === 0 || d.getValid(i) ? (bits[bit >> 3] & (1 << (bit & 7))) !== 0 : null;
+      }
+    }
+  } else if (DataType.isBool(type)) {
+    throw wrongType(where, type);
   } else if (DataType.isUtf8(type)) {
     // Plain Utf8 (not written today; see sections.ts).
     for (const d of vector.data as Data[]) for (const v of utf8Values(d)) out[k++] = v;

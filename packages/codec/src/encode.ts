@@ -2,7 +2,7 @@
  * Wire layout of an encoded PartialAggregate (all integers little-endian):
  *
  *   offset 0   4 bytes  magic "OCPP"
- *   offset 4   uint32   format version (1)
+ *   offset 4   uint32   format version (VERSION in sections.ts)
  *   offset 8   uint32   header length H
  *   offset 12  H bytes  UTF-8 JSON header:
  *                         {"rowsIn":{pod,storage,nodeLabels,namespaceLabels},
@@ -15,6 +15,7 @@
  */
 import type { PartialAggregate } from '@ocpsum/core';
 import {
+  Bool,
   Dictionary,
   Field,
   Float64,
@@ -31,7 +32,7 @@ import {
   type DataType,
 } from 'apache-arrow';
 import { CodecError } from './errors.js';
-import { MAGIC, SECTIONS, VERSION, type AnyRow, type Section, type SectionName } from './sections.js';
+import { MAGIC, SECTIONS, VERSION, type AnyRow, type Kind, type Section, type SectionName } from './sections.js';
 
 export interface SectionEntry {
   name: SectionName;
@@ -74,12 +75,14 @@ function sectionTable(s: Section<AnyRow>, rows: AnyRow[]): Table {
   // Explicit dictionary ids (unique within a stream) keep the output deterministic; Arrow's
   // default is a process-wide counter.
   let dictId = 0;
-  for (const [name, kind] of Object.entries(s.columns)) {
+  for (const [name, kind] of Object.entries(s.columns) as [string, Kind][]) {
     const data = kind.startsWith('num')
       ? numData(rows, name)
-      : kind.startsWith('dict')
-        ? dictData(rows, name, dictId++)
-        : strData(rows, name);
+      : kind === 'bool'
+        ? boolData(rows, name)
+        : kind.startsWith('dict')
+          ? dictData(rows, name, dictId++)
+          : strData(rows, name);
     fields.push(new Field(name, data.type, kind.endsWith('?')));
     children.push(data);
   }
@@ -108,6 +111,18 @@ function numData(rows: AnyRow[], name: string): Data<Float64> {
     data: values,
     nullBitmap: nulls ? valid : undefined,
   });
+}
+
+/** A bit per value; the field is not nullable, so a NULL (a bad partial) is refused here. */
+function boolData(rows: AnyRow[], name: string): Data<Bool> {
+  const n = rows.length;
+  const bits = new Uint8Array((n + 7) >> 3);
+  for (let i = 0; i < n; i++) {
+    const v = rows[i][name];
+    if (typeof v !== 'boolean') throw new CodecError(`cannot encode ${name} ${JSON.stringify(v)}: expected true or false`);
+    if (v) bits[i >> 3] |= 1 << (i & 7);
+  }
+  return makeData({ type: new Bool(), length: n, nullCount: 0, data: bits });
 }
 
 /**

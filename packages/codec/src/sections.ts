@@ -1,11 +1,15 @@
 import {
   addCapacity,
+  addInfraNode,
   addLatestLabels,
+  addNodeRoleFact,
   addPodGroup,
   addPodNode,
   addStorageGroup,
   type CapacityCell,
+  type InfraNode,
   type LatestLabels,
+  type NodeRoleFact,
   type PartialAggregate,
   type PodGroup,
   type PodNode,
@@ -15,19 +19,21 @@ import {
 /**
  * How one field is stored. `num` is Float64 (exact for any JS number, including epoch
  * microseconds); `str` is plain Utf8; `dict` is Dictionary<Utf8, Int32>, used where a chunk
- * repeats few distinct values (days, namespaces, nodes, label JSON). A trailing `?` marks a
- * nullable field: NULL is kept as an Arrow null, never as 0 or ''.
+ * repeats few distinct values (days, namespaces, nodes, label JSON); `bool` is Arrow Bool. A
+ * trailing `?` marks a nullable field: NULL is kept as an Arrow null, never as 0 or ''.
  */
-export type Kind = 'num' | 'num?' | 'str' | 'str?' | 'dict' | 'dict?';
+export type Kind = 'num' | 'num?' | 'str' | 'str?' | 'dict' | 'dict?' | 'bool';
 
 /** The kinds a field of type T may use; tuples stop the conditional from distributing over `| null`. */
-type KindFor<T> = [T] extends [string]
-  ? 'str' | 'dict'
-  : [T] extends [string | null]
-    ? 'str?' | 'dict?'
-    : [T] extends [number]
-      ? 'num'
-      : 'num?';
+type KindFor<T> = [T] extends [boolean]
+  ? 'bool'
+  : [T] extends [string]
+    ? 'str' | 'dict'
+    : [T] extends [string | null]
+      ? 'str?' | 'dict?'
+      : [T] extends [number]
+        ? 'num'
+        : 'num?';
 
 /** Every field of R, with a kind matching its type: adding a field to core fails to compile here. */
 export type Columns<R> = { [K in keyof R]-?: KindFor<R[K]> };
@@ -40,7 +46,15 @@ export interface Section<R> {
   add: (into: PartialAggregate, row: R) => void;
 }
 
-export type SectionName = 'pods' | 'capacity' | 'podNodes' | 'storage' | 'nodeLabels' | 'namespaceLabels';
+export type SectionName =
+  | 'pods'
+  | 'capacity'
+  | 'podNodes'
+  | 'storage'
+  | 'nodeLabels'
+  | 'namespaceLabels'
+  | 'nodeRoleFacts'
+  | 'infraNodes';
 
 // Every string column is a dictionary, by measurement (test/measure.test.ts, 50,000 pod groups +
 // 30,000 capacity cells): 6.6 MB vs 18.8 MB all-Utf8, and faster both ways since each distinct
@@ -114,8 +128,20 @@ const namespaceLabels: Section<LatestLabels> = {
   add: (p, r) => addLatestLabels(p.namespaceLabels, r, true),
 };
 
+const nodeRoleFacts: Section<NodeRoleFact> = {
+  name: 'nodeRoleFacts',
+  columns: { day: 'dict', node: 'dict', resourceId: 'dict?', reportedRole: 'dict?', apiserver: 'bool' },
+  add: (p, r) => addNodeRoleFact(p.nodeRoleFacts, r, true),
+};
+
+const infraNodes: Section<InfraNode> = {
+  name: 'infraNodes',
+  columns: { day: 'dict', node: 'dict' },
+  add: (p, r) => addInfraNode(p.infraNodes, r, true),
+};
+
 /** Field values seen generically, by column name; the typed Section above guarantees the shapes. */
-export type AnyRow = Record<string, string | number | null>;
+export type AnyRow = Record<string, string | number | boolean | null>;
 
 /** The sections in their order on the wire. */
 export const SECTIONS = [
@@ -125,8 +151,11 @@ export const SECTIONS = [
   storage,
   nodeLabels,
   namespaceLabels,
+  nodeRoleFacts,
+  infraNodes,
 ] as unknown as Section<AnyRow>[];
 
 /** Framing constants; the layout is described in encode.ts. */
 export const MAGIC = 'OCPP';
-export const VERSION = 1;
+// 2: the node-role sections (nodeRoleFacts, infraNodes) were added.
+export const VERSION = 2;

@@ -1,18 +1,23 @@
 import {
   addCapacity,
+  addInfraNode,
   addLatestLabels,
+  addNodeRoleFact,
   addPodGroup,
   addPodNode,
   addStorageGroup,
   emptyPartial,
   mergePartials,
   type CapacityCell,
+  type InfraNode,
   type LatestLabels,
+  type NodeRoleFact,
   type PartialAggregate,
   type PodGroup,
   type PodNode,
   type StorageGroup,
 } from '@ocpsum/core';
+import { Float64, Table, tableFromIPC, tableToIPC, vectorFromArray } from 'apache-arrow';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { CodecError, decodePartial, encodePartial, MAGIC, VERSION } from '../src/index.js';
@@ -26,6 +31,8 @@ function build(parts: {
   storage?: StorageGroup[];
   nodeLabels?: LatestLabels[];
   namespaceLabels?: LatestLabels[];
+  nodeRoleFacts?: NodeRoleFact[];
+  infraNodes?: InfraNode[];
   rowsIn?: PartialAggregate['rowsIn'];
 }): PartialAggregate {
   const p = emptyPartial();
@@ -35,6 +42,8 @@ function build(parts: {
   for (const s of parts.storage ?? []) addStorageGroup(p.storage, s);
   for (const l of parts.nodeLabels ?? []) addLatestLabels(p.nodeLabels, l);
   for (const l of parts.namespaceLabels ?? []) addLatestLabels(p.namespaceLabels, l);
+  for (const f of parts.nodeRoleFacts ?? []) addNodeRoleFact(p.nodeRoleFacts, f);
+  for (const n of parts.infraNodes ?? []) addInfraNode(p.infraNodes, n);
   if (parts.rowsIn) p.rowsIn = { ...parts.rowsIn };
   return p;
 }
@@ -99,6 +108,16 @@ const handBuilt = () =>
       { day: '2025-10-01', name: '', interval: 0, labels: '' },
       { day: '2025-10-01', name: 'ns', interval: -1, labels: '{}' },
     ],
+    nodeRoleFacts: [
+      { day: '2025-10-01', node: 'n1', resourceId: 'i-1', reportedRole: 'master', apiserver: true },
+      { day: '2025-10-01', node: 'n1', resourceId: null, reportedRole: null, apiserver: false },
+      { day: '2025-10-01', node: 'n1', resourceId: '', reportedRole: '', apiserver: true },
+      { day: '2025-10-02', node: 'ü', resourceId: 'i-1', reportedRole: 'worker', apiserver: false },
+    ],
+    infraNodes: [
+      { day: '2025-10-01', node: 'n1' },
+      { day: '2025-10-02', node: '' },
+    ],
     rowsIn: { pod: 7, storage: 1, nodeLabels: 2, namespaceLabels: 0 },
   });
 
@@ -118,6 +137,32 @@ describe('round trip', () => {
     expect(Object.is(pods[0].effectiveCpu, -0)).toBe(true);
     expect([...back.capacity.values()].map((c) => c.node)).toEqual(['n1', null, '']);
     expect([...back.capacity.keys()]).toEqual([...p.capacity.keys()]);
+    const facts = [...back.nodeRoleFacts.values()];
+    expect(facts.map((f) => f.apiserver)).toEqual([true, false, true, false]);
+    expect(facts.map((f) => [f.resourceId, f.reportedRole])).toEqual([
+      ['i-1', 'master'],
+      [null, null],
+      ['', ''],
+      ['i-1', 'worker'],
+    ]);
+    expect([...back.infraNodes.keys()]).toEqual([...p.infraNodes.keys()]);
+  });
+
+  test('the node-role sections: flags of many rows (a bitmap over several bytes) come back in order', () => {
+    const flags = Array.from({ length: 37 }, (_, i) => i % 3 === 0 || i === 36);
+    const p = build({
+      nodeRoleFacts: flags.map((apiserver, i) => ({
+        day: '2025-10-01',
+        node: `n${i}`,
+        resourceId: i % 2 ? `i-${i}` : null,
+        reportedRole: i % 5 ? null : 'infra',
+        apiserver,
+      })),
+      infraNodes: flags.map((_, i) => ({ day: i % 2 ? '2025-10-01' : '2025-10-02', node: `n${i}` })),
+    });
+    const back = roundTrip(p);
+    expect(back).toEqual(p);
+    expect([...back.nodeRoleFacts.values()].map((f) => f.apiserver)).toEqual(flags);
   });
 
   test('a string that starts with U+FEFF (a byte-order mark) keeps it', () => {
@@ -203,6 +248,14 @@ const arbStorage: fc.Arbitrary<StorageGroup> = fc.record({
   usageByteSeconds: num,
 });
 const arbLatest: fc.Arbitrary<LatestLabels> = fc.record({ day, name: text, interval, labels: text });
+const arbNodeRoleFact: fc.Arbitrary<NodeRoleFact> = fc.record({
+  day,
+  node: text,
+  resourceId: textN,
+  reportedRole: fc.option(fc.oneof(fc.constantFrom('master', 'infra', 'worker'), text), { nil: null, freq: 2 }),
+  apiserver: fc.boolean(),
+});
+const arbInfraNode: fc.Arbitrary<InfraNode> = fc.record({ day, node: text });
 const count = fc.nat({ max: 1e9 });
 const arbPartial: fc.Arbitrary<PartialAggregate> = fc
   .record({
@@ -212,6 +265,8 @@ const arbPartial: fc.Arbitrary<PartialAggregate> = fc
     storage: fc.array(arbStorage, { maxLength: 10 }),
     nodeLabels: fc.array(arbLatest, { maxLength: 10 }),
     namespaceLabels: fc.array(arbLatest, { maxLength: 10 }),
+    nodeRoleFacts: fc.array(arbNodeRoleFact, { maxLength: 20 }),
+    infraNodes: fc.array(arbInfraNode, { maxLength: 10 }),
     rowsIn: fc.record({ pod: count, storage: count, nodeLabels: count, namespaceLabels: count }),
   })
   .map(build);
@@ -295,7 +350,7 @@ describe('bad input', () => {
     bytes[12] = 0x7b + 1; // first header byte is '{'
     expect(err(bytes)).toMatch(/unreadable header/);
     expect(err(withHeader(good, (h) => (h.sections[0].name = 'pod')))).toMatch(/section 0 is "pod", expected pods/);
-    expect(err(withHeader(good, (h) => h.sections.pop()))).toMatch(/does not list the six sections/);
+    expect(err(withHeader(good, (h) => h.sections.pop()))).toMatch(/does not list the 8 sections/);
     expect(err(withHeader(good, (h) => (h.rowsIn.pod = -1)))).toMatch(/rowsIn.pod is not a count/);
     expect(err(withHeader(good, (h) => (h.sections[0].rows += 1)))).toMatch(/section pods has 4 rows, header says 5/);
   });
@@ -320,5 +375,31 @@ describe('bad input', () => {
   test('NULL in a non-nullable column', () => {
     const p = build({ pods: [pod({ day: null as unknown as string })] });
     expect(err(encodePartial(p))).toMatch(/section pods column day has NULLs but may not/);
+  });
+
+  test('a flag that is not a boolean is refused when encoding', () => {
+    const fact = { day: '2025-10-01', node: 'n1', resourceId: null, reportedRole: null, apiserver: null as unknown as boolean };
+    expect(() => encodePartial(build({ nodeRoleFacts: [fact] }))).toThrow(/cannot encode apiserver null: expected true or false/);
+  });
+
+  test('a flag column of another Arrow type', () => {
+    // The nodeRoleFacts stream rewritten with apiserver as Float64 (1.0), everything else as written.
+    const p = build({ nodeRoleFacts: [{ day: 'd', node: 'n', resourceId: null, reportedRole: null, apiserver: true }] });
+    const bytes = encodePartial(p);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const headerEnd = 12 + view.getUint32(8, true);
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, headerEnd)));
+    const index = header.sections.findIndex((e: { name: string }) => e.name === 'nodeRoleFacts');
+    const start = headerEnd + header.sections.slice(0, index).reduce((n: number, e: { bytes: number }) => n + e.bytes, 0);
+    const original = tableFromIPC(bytes.subarray(start, start + header.sections[index].bytes));
+    const columns = Object.fromEntries(original.schema.fields.map((f) => [f.name, original.getChild(f.name)!]));
+    const altered = tableToIPC(new Table({ ...columns, apiserver: vectorFromArray([1], new Float64()) }), 'stream');
+    const spliced = withHeader(bytes, (h) => (h.sections[index].bytes = altered.length));
+    const at = spliced.length - (bytes.length - start);
+    const out = new Uint8Array(spliced.length - header.sections[index].bytes + altered.length);
+    out.set(spliced.subarray(0, at));
+    out.set(altered, at);
+    out.set(spliced.subarray(at + header.sections[index].bytes), at + altered.length);
+    expect(err(out)).toMatch(/section nodeRoleFacts column apiserver has type Float64/);
   });
 });

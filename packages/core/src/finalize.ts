@@ -1,5 +1,6 @@
 import type {
   LatestLabels,
+  NodeRole,
   Num,
   PartialAggregate,
   PodGroup,
@@ -10,13 +11,14 @@ import type {
 import { mergeLabelJson } from './labels.js';
 import { CostCategories } from './like.js';
 import { addN, maxN, subN } from './nums.js';
+import { nodeRoleResolver } from './node-roles.js';
 import { addPodGroup, groupKey } from './partial.js';
 import { coreHours, daysInMonth, gigabyteHours, gigabyteMonths, gigabytes } from './units.js';
 import { compareRows } from './columns.js';
 
 export const INFRASTRUCTURE_USAGE_COST = '{"cpu": 0.000000000, "memory": 0.000000000, "storage": 0.000000000}';
 
-const UNALLOCATED_NAMESPACE = {
+const UNALLOCATED_NAMESPACE: Record<NodeRole, string> = {
   master: 'Platform unallocated',
   infra: 'Platform unallocated',
   worker: 'Worker unallocated',
@@ -40,7 +42,7 @@ export function finalize(partial: PartialAggregate, spec: RunSpec): { rows: Summ
 
   const podRows = buildPodRows(partial, labelsOf, categories, base);
   const storageRows = buildStorageRows(partial, labelsOf, categories, base);
-  const unallocatedRows = buildUnallocatedRows(podRows, spec, categories, base);
+  const unallocatedRows = buildUnallocatedRows(podRows, nodeRoleResolver(partial, spec.reference), categories, base);
   const rows = [...podRows, ...storageRows, ...unallocatedRows].sort(compareRows);
   return { rows, counts: { pod: podRows.length, storage: storageRows.length, unallocated: unallocatedRows.length } };
 }
@@ -239,24 +241,19 @@ function buildStorageRows(
 
 function buildUnallocatedRows(
   podRows: SummaryRow[],
-  spec: RunSpec,
+  roleOf: ReturnType<typeof nodeRoleResolver>,
   categories: CostCategories,
   base: Base,
 ): SummaryRow[] {
-  const roles = new Map<string, string>();
-  for (const r of spec.reference.nodeRoles) {
-    const key = groupKey(r.node, r.resourceId);
-    roles.set(key, maxN(roles.get(key) ?? null, r.role) as string);
-  }
-
-  const perNodeDay = new Map<string, { role: string; rows: SummaryRow[] }>();
+  const perNodeDay = new Map<string, { role: NodeRole; rows: SummaryRow[] }>();
   for (const row of podRows) {
-    const role = roles.get(groupKey(row.node, row.resource_id));
+    // Pod rows always have a non-empty node.
+    const role = roleOf(row.node!, row.resource_id);
     if (role === undefined) continue;
     const key = groupKey(row.usage_start, row.node);
     const have = perNodeDay.get(key);
     if (have) {
-      have.role = maxN(have.role, role) as string;
+      have.role = maxN(have.role, role)!;
       have.rows.push(row);
     } else {
       perNodeDay.set(key, { role, rows: [row] });
@@ -266,7 +263,7 @@ function buildUnallocatedRows(
   const rows: SummaryRow[] = [];
   for (const { role, rows: members } of perNodeDay.values()) {
     const first = members[0];
-    const namespace = UNALLOCATED_NAMESPACE[role as keyof typeof UNALLOCATED_NAMESPACE];
+    const namespace = UNALLOCATED_NAMESPACE[role];
     const sum = (column: keyof SummaryRow) => members.reduce<Num>((total, r) => addN(total, r[column] as Num), null);
     const max = <K extends keyof SummaryRow>(column: K) =>
       members.reduce<SummaryRow[K] | null>((best, r) => maxN(best as never, r[column] as never), null);

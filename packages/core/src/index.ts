@@ -11,11 +11,14 @@ export {
   parseLabels,
   type Labels,
 } from './labels.js';
+export { APISERVER_NAMESPACE, INFRA_LABEL, marksInfra, nodeRoleResolver } from './node-roles.js';
 export { CostCategories, likeToRegExp } from './like.js';
 export { addN, maxN, subN } from './nums.js';
 export {
   addCapacity,
+  addInfraNode,
   addLatestLabels,
+  addNodeRoleFact,
   addPodGroup,
   addRowCounts,
   addPodNode,

@@ -101,6 +101,27 @@ export interface LatestLabels {
   labels: string;
 }
 
+/**
+ * What pod usage tells of a node's role, for one (day, node, resource_id) with a non-empty node:
+ * the facts koku's nodes query (`get_nodes_query_sql`) reads over a window. The window's answer is
+ * the merge over its days.
+ */
+export interface NodeRoleFact {
+  day: string;
+  node: string;
+  resourceId: string | null;
+  /** Max of the pod report's non-empty `node_role` values; NULL when there are none (or no such column). */
+  reportedRole: string | null;
+  /** Whether any of the rows has namespace `openshift-kube-apiserver`. */
+  apiserver: boolean;
+}
+
+/** A (day, node) whose raw node labels that day hold `node_role_kubernetes_io` = `infra`. */
+export interface InfraNode {
+  day: string;
+  node: string;
+}
+
 export interface RowCounts {
   pod: number;
   storage: number;
@@ -119,6 +140,10 @@ export interface PartialAggregate {
   storage: Map<string, StorageGroup>;
   nodeLabels: Map<string, LatestLabels>;
   namespaceLabels: Map<string, LatestLabels>;
+  /** Node-role evidence of pod usage, by (day, node, resource_id): max role, OR of the apiserver flag. */
+  nodeRoleFacts: Map<string, NodeRoleFact>;
+  /** Nodes labelled infra, by (day, node): a union. */
+  infraNodes: Map<string, InfraNode>;
   /** Rows read inside the window, per report type. */
   rowsIn: RowCounts;
 }

@@ -1,6 +1,8 @@
 import type {
   CapacityCell,
+  InfraNode,
   LatestLabels,
+  NodeRoleFact,
   PartialAggregate,
   PodGroup,
   PodNode,
@@ -17,6 +19,8 @@ export function emptyPartial(): PartialAggregate {
     storage: new Map(),
     nodeLabels: new Map(),
     namespaceLabels: new Map(),
+    nodeRoleFacts: new Map(),
+    infraNodes: new Map(),
     rowsIn: { pod: 0, storage: 0, nodeLabels: 0, namespaceLabels: 0 },
   };
 }
@@ -49,6 +53,8 @@ export const storageKey = (s: StorageGroup) =>
     s.pvcLabels,
   );
 export const latestKey = (l: LatestLabels) => groupKey(l.day, l.name);
+export const nodeRoleFactKey = (f: NodeRoleFact) => groupKey(f.day, f.node, f.resourceId);
+export const infraNodeKey = (n: InfraNode) => groupKey(n.day, n.node);
 
 /*
  * The add* functions merge one record into a map. A record not yet there is stored as a copy,
@@ -114,6 +120,22 @@ export function addLatestLabels(into: Map<string, LatestLabels>, l: LatestLabels
   }
 }
 
+export function addNodeRoleFact(into: Map<string, NodeRoleFact>, f: NodeRoleFact, owned = false): void {
+  const key = nodeRoleFactKey(f);
+  const have = into.get(key);
+  if (!have) {
+    into.set(key, owned ? f : { ...f });
+    return;
+  }
+  have.reportedRole = maxN(have.reportedRole, f.reportedRole);
+  have.apiserver = have.apiserver || f.apiserver;
+}
+
+export function addInfraNode(into: Map<string, InfraNode>, n: InfraNode, owned = false): void {
+  const key = infraNodeKey(n);
+  if (!into.has(key)) into.set(key, owned ? n : { ...n });
+}
+
 /** Merges `from` into `into`. Associative and commutative: partials may arrive in any order. */
 export function mergeInto(into: PartialAggregate, from: PartialAggregate): PartialAggregate {
   for (const g of from.pods.values()) addPodGroup(into.pods, g);
@@ -122,6 +144,8 @@ export function mergeInto(into: PartialAggregate, from: PartialAggregate): Parti
   for (const s of from.storage.values()) addStorageGroup(into.storage, s);
   for (const l of from.nodeLabels.values()) addLatestLabels(into.nodeLabels, l);
   for (const l of from.namespaceLabels.values()) addLatestLabels(into.namespaceLabels, l);
+  for (const f of from.nodeRoleFacts.values()) addNodeRoleFact(into.nodeRoleFacts, f);
+  for (const n of from.infraNodes.values()) addInfraNode(into.infraNodes, n);
   addRowCounts(into.rowsIn, from.rowsIn);
   return into;
 }

@@ -35,6 +35,7 @@ export const INPUT_COLUMNS: Record<ReportType, ColumnRule[]> = {
       'node_capacity_memory_byte_seconds',
     ),
     ...opt('number', 'pod_effective_usage_cpu_core_seconds', 'pod_effective_usage_memory_byte_seconds'),
+    ...opt('string', 'node_role'),
   ],
   openshift_storage_usage_line_items: [
     ...req('timestamp', 'interval_start'),

@@ -4,13 +4,17 @@ import {
   LabelError,
   LabelNormalizer,
   addCapacity,
+  addInfraNode,
   addLatestLabels,
+  addNodeRoleFact,
   addPodGroup,
   addPodNode,
   addStorageGroup,
   emptyPartial,
   groupKey,
+  marksInfra,
   monthBounds,
+  parseLabels,
   type LatestLabels,
   type PartialAggregate,
   type ReportType,
@@ -106,6 +110,19 @@ function podParts(ranges: RowRange[]): RowRange[][] {
 // a source) repeat the same label strings, and parsing them again for every chunk was measurable.
 const normalizers = new Map<string, LabelNormalizer>();
 
+/** Whether a raw node label string marks its node infra, worked out once per distinct string. */
+const infraStrings = new Map<string, boolean>();
+
+function marksInfraRaw(raw: string): boolean {
+  let infra = infraStrings.get(raw);
+  if (infra === undefined) {
+    infra = marksInfra(parseLabels(raw));
+    if (infraStrings.size >= 200_000) infraStrings.clear();
+    infraStrings.set(raw, infra);
+  }
+  return infra;
+}
+
 function normalizerFor(enabledKeys: readonly string[]): LabelNormalizer {
   const key = JSON.stringify(enabledKeys);
   let normalizer = normalizers.get(key);
@@ -169,6 +186,20 @@ class Kernel {
       for (let i = 0; i < c.kind.length; i++) {
         const node = s('node', i);
         if (c.kind[i] === 'capacity') {
+          if (node !== null && node !== '') {
+            addNodeRoleFact(
+              this.partial.nodeRoleFacts,
+              {
+                day: s('day', i)!,
+                node,
+                resourceId: s('resource_id', i),
+                reportedRole: s('reported_role', i),
+                apiserver: c.apiserver[i] === true,
+              },
+              true,
+            );
+          }
+          // One cell per (interval, node, resource_id): addCapacity keeps the max of a node's cells.
           addCapacity(
             this.partial.capacity,
             {
@@ -257,12 +288,25 @@ class Kernel {
     });
   }
 
+  /**
+   * The latest labels of each (day, node) or (day, namespace). For nodes also the nodes whose raw
+   * labels (any row of the day, before the enabled-key filter) mark them infra.
+   */
   async latestLabels(ranges: RowRange[], name: 'node' | 'namespace', column: string): Promise<void> {
-    const c = await this.query(ranges, (r) => latestLabelsQuery(r, name, column));
-    const into = name === 'node' ? this.partial.nodeLabels : this.partial.namespaceLabels;
+    const nodes = name === 'node';
+    const c = await this.query(ranges, (r) => latestLabelsQuery(r, name, column, nodes));
+    const into = nodes ? this.partial.nodeLabels : this.partial.namespaceLabels;
     const counted = new Set<string>();
     await this.located(() => {
       for (let i = 0; i < c.day.length; i++) {
+        if (c.kind[i] === 'seen') {
+          const node = c.name[i] as string | null;
+          const raw = c.labels[i] as string | null;
+          if (node !== null && raw !== null && this.marksInfra(ranges, column, raw)) {
+            addInfraNode(this.partial.infraNodes, { day: c.day[i] as string, node }, true);
+          }
+          continue;
+        }
         const entry: LatestLabels = {
           day: c.day[i] as string,
           name: c.name[i] as string,
@@ -277,6 +321,15 @@ class Kernel {
         }
       }
     });
+  }
+
+  private marksInfra(ranges: RowRange[], column: string, raw: string): boolean {
+    try {
+      return marksInfraRaw(raw);
+    } catch (error) {
+      if (error instanceof LabelError) throw new BadLabelCell(ranges, column, raw, error.message);
+      throw error;
+    }
   }
 
   private normalize(ranges: RowRange[], column: string, raw: string | null): string {

@@ -1,6 +1,6 @@
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 
-export type Columns = Record<string, (string | number | null)[]>;
+export type Columns = Record<string, (string | number | boolean | null)[]>;
 
 /**
  * Runs a query and returns its columns as JavaScript arrays. Converting DuckDB values one at a
@@ -21,5 +21,5 @@ export async function readColumns(
       params,
     )
   ).getRowsJS()[0] as string[];
-  return Object.fromEntries(names.map((c, i) => [c, JSON.parse(lists[i]) as (string | number | null)[]]));
+  return Object.fromEntries(names.map((c, i) => [c, JSON.parse(lists[i]) as (string | number | boolean | null)[]]));
 }

@@ -9,7 +9,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { runSpec, type Reference, type SummaryRow } from '@ocpsum/core';
-import { InputError, summarize } from '@ocpsum/kernel';
+import { InputError } from '@ocpsum/input';
+import { summarize } from '@ocpsum/kernel';
 import { LocalStore } from '@ocpsum/storage';
 import { expectExactColumns, expectRows, type ExpectedRow } from '../helpers/compare.js';
 import {

@@ -56,8 +56,9 @@ beforeAll(async () => {
     '--out',
     out,
   ]);
-  expect(run.stderr).toBe('');
-  expect(run.code).toBe(0);
+  expect(run.code, run.stderr).toBe(0);
+  expect(run.stderr).toMatch(/^ocpsum: reading the masu layout at /);
+  expect(run.stderr).not.toMatch(/warning|error/);
   const table = await readCsv(out);
   rows = table.rows.map((cells) => Object.fromEntries(table.header.map((h, i) => [h, cells[i]])));
 });

@@ -23,7 +23,7 @@ export async function nodesOf(root: string): Promise<{ node: string; resourceId:
   const instance = await DuckDBInstance.create(':memory:');
   const db = await instance.connect();
   try {
-    const glob = join(root, 'data/**/pod_usage/**/*.parquet').replaceAll("'", "''");
+    const glob = join(root, 'data/parquet/*/OCP/pod_usage/*/*/*/*.parquet').replaceAll("'", "''");
     const reader = await db.runAndReadAll(
       `SELECT DISTINCT node, resource_id FROM read_parquet('${glob}') WHERE node <> '' ORDER BY node, resource_id`,
     );

@@ -1,5 +1,5 @@
 /**
- * Golden tests of node roles (DESIGN §2, last paragraph of "Reference data"; §3 "Unallocated rows"),
+ * Golden tests of node roles (docs/rules.md §3 and §8),
  * with expected values worked out by hand as in golden.test.ts.
  *
  * A (node, resource_id) the reference data has no role for gets koku's inferred one
@@ -8,11 +8,10 @@
  * node-labels row of the node has node_role_kubernetes_io = infra in its raw labels; else worker.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { runSpec, type Reference, type SummaryRow } from '@ocpsum/core';
+import type { SummaryRow } from '@ocpsum/core';
 import { InputError } from '@ocpsum/input';
-import { summarize } from '@ocpsum/kernel';
-import { LocalStore } from '@ocpsum/storage';
-import { expectExactColumns, expectRows, type ExpectedRow } from '../helpers/compare.js';
+import { summarizeDataset } from '../helpers/summarize.js';
+import { POD_ROW_STORAGE_NULLS, expectExactColumns, expectRows, type ExpectedRow } from '../helpers/compare.js';
 import {
   makeDataset,
   nodeLabelsRow,
@@ -39,18 +38,7 @@ async function dataset(): Promise<Dataset> {
   return made;
 }
 
-async function run(ds: Dataset, options: { reference?: Partial<Reference>; startDate?: string; endDate?: string } = {}) {
-  const { reference, ...window } = options;
-  const spec = runSpec({
-    org: ds.org,
-    source: ds.source,
-    year: ds.year,
-    month: ds.month,
-    ...window,
-    reference: { enabledKeys: [], costCategories: [], nodeRoles: [], ...reference },
-  });
-  return summarize({ store: new LocalStore(ds.root), spec });
-}
+const run = summarizeDataset;
 
 const unallocatedOnly = (rows: SummaryRow[]) =>
   rows.filter((r) => r.namespace === 'Platform unallocated' || r.namespace === 'Worker unallocated');
@@ -125,15 +113,7 @@ describe('golden node roles', () => {
       node_capacity_memory_gigabyte_hours: (32 * G * H * 2) / 3600 / G, // 64
       cluster_capacity_cpu_core_hours: 16 + 2,
       cluster_capacity_memory_gigabyte_hours: 64 + 4,
-      persistentvolumeclaim: null,
-      persistentvolume: null,
-      storageclass: null,
-      csi_volume_handle: null,
-      volume_labels: null,
-      persistentvolumeclaim_capacity_gigabyte: null,
-      persistentvolumeclaim_capacity_gigabyte_months: null,
-      volume_request_storage_gigabyte_months: null,
-      persistentvolumeclaim_usage_gigabyte_months: null,
+      ...POD_ROW_STORAGE_NULLS,
       source_uuid: ds.source,
       infrastructure_usage_cost: null,
       cost_category_id: 4,

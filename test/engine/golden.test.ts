@@ -9,11 +9,9 @@
  * Inputs use multiples of G = 2³⁰ bytes so that e.g. `3 * G * 3600` byte-seconds is 3 GB-hours.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { runSpec } from '@ocpsum/core';
-import type { Reference, SummaryRow } from '@ocpsum/core';
-import { summarize } from '@ocpsum/kernel';
-import { LocalStore } from '@ocpsum/storage';
-import { expectExactColumns, expectRows, type ExpectedRow } from '../helpers/compare.js';
+import type { SummaryRow } from '@ocpsum/core';
+import { summarizeDataset } from '../helpers/summarize.js';
+import { POD_ROW_STORAGE_NULLS, expectExactColumns, expectRows, type ExpectedRow } from '../helpers/compare.js';
 import {
   makeDataset,
   namespaceLabelsRow,
@@ -35,18 +33,6 @@ const H = 3600;
 const DAY = 86400;
 const COST = '{"cpu": 0.000000000, "memory": 0.000000000, "storage": 0.000000000}';
 
-/** The storage columns, NULL on pod rows. */
-const POD_ROW_STORAGE_NULLS = {
-  persistentvolumeclaim: null,
-  persistentvolume: null,
-  storageclass: null,
-  csi_volume_handle: null,
-  volume_labels: null,
-  persistentvolumeclaim_capacity_gigabyte: null,
-  persistentvolumeclaim_capacity_gigabyte_months: null,
-  volume_request_storage_gigabyte_months: null,
-  persistentvolumeclaim_usage_gigabyte_months: null,
-} as const;
 
 /** The pod columns, NULL on storage rows. */
 const STORAGE_ROW_POD_NULLS = {
@@ -80,28 +66,7 @@ async function dataset(year: number, month: number): Promise<Dataset> {
   return made;
 }
 
-interface RunOptions {
-  reference?: Partial<Reference>;
-  startDate?: string;
-  endDate?: string;
-  clusterId?: string;
-  clusterAlias?: string;
-  reportPeriodId?: number | null;
-  byPod?: boolean;
-}
-
-async function run(ds: Dataset, options: RunOptions = {}) {
-  const { reference, ...rest } = options;
-  const spec = runSpec({
-    org: ds.org,
-    source: ds.source,
-    year: ds.year,
-    month: ds.month,
-    ...rest,
-    reference: { enabledKeys: [], costCategories: [], nodeRoles: [], ...reference },
-  });
-  return summarize({ store: new LocalStore(ds.root), spec });
-}
+const run = summarizeDataset;
 
 const byKind = (rows: SummaryRow[], kind: 'Pod' | 'Storage') => rows.filter((row) => row.data_source === kind);
 const isUnallocated = (row: SummaryRow) =>
@@ -109,7 +74,7 @@ const isUnallocated = (row: SummaryRow) =>
 
 /**
  * The unallocated row of a node the reference data has no role for and the data gives no sign of
- * another: its role is inferred `worker` (DESIGN §2), so every node of these scenarios has one per
+ * another: its role is inferred `worker` (docs/rules.md §3), so every node of these scenarios has one per
  * day. Besides the key, the columns such a row always leaves NULL are checked, and any given here.
  */
 function workerUnallocated(day: string, node: string, values: Partial<SummaryRow> = {}): ExpectedRow {

@@ -7,7 +7,7 @@
  * node of 8 cores and 32 GiB. Per day (24 hours): the VM billing-vm runs vm_seconds = 1800 of each
  * hour with usage 1.5 cores, request 1, limit 2; memory usage 6 GiB on Oct 1 and 5 GiB on Oct 2,
  * request 4, limit 8. So its CPU usage is 24 × 1.5 × 1800 / 3600 = 18 core-hours a day.
- * Units (DESIGN §3): core-seconds ÷ 3600 → core-hours; GiB × seconds ÷ 3600 → GB-hours;
+ * Units (docs/rules.md §4): core-seconds ÷ 3600 → core-hours; GiB × seconds ÷ 3600 → GB-hours;
  * GiB × seconds ÷ (86400 × 31) → GB-months in October.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';

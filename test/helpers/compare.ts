@@ -148,3 +148,16 @@ export function expectExactColumns(row: object): void {
     throw new Error(`row columns differ: missing [${missing.join(', ')}], extra [${extra.join(', ')}]`);
   }
 }
+
+/** The storage columns, NULL on pod rows. */
+export const POD_ROW_STORAGE_NULLS = {
+  persistentvolumeclaim: null,
+  persistentvolume: null,
+  storageclass: null,
+  csi_volume_handle: null,
+  volume_labels: null,
+  persistentvolumeclaim_capacity_gigabyte: null,
+  persistentvolumeclaim_capacity_gigabyte_months: null,
+  volume_request_storage_gigabyte_months: null,
+  persistentvolumeclaim_usage_gigabyte_months: null,
+} as const;

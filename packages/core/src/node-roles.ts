@@ -1,5 +1,5 @@
 /**
- * Node roles (DESIGN section 2, "Reference data"): the reference data's role when it has one, else the
+ * Node roles (docs/rules.md §3): the reference data's role when it has one, else the
  * role inferred from the data as koku's nodes query (`get_nodes_query_sql`) does over the run's window.
  */
 import type { NodeRole, PartialAggregate, Reference } from './interfaces.js';

@@ -1,3 +1,7 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { ReportType } from '@ocpsum/core';
 import { sqlString } from '@ocpsum/core';
@@ -35,4 +39,23 @@ export class Reader {
     this.connection.closeSync();
     this.instance.closeSync();
   }
+}
+
+/**
+ * A test file's scratch space: a fresh folder per call of `nextDir`, under one temporary root, and a
+ * reader, both made before the file's tests and removed after them.
+ */
+export function scratch(name: string): { nextDir: () => string; reader: () => Reader } {
+  let root: string;
+  let reader: Reader;
+  let dirs = 0;
+  beforeAll(async () => {
+    root = await mkdtemp(path.join(os.tmpdir(), `ocpsum-${name}-`));
+    reader = await Reader.open();
+  });
+  afterAll(async () => {
+    reader?.close();
+    await rm(root, { recursive: true, force: true });
+  });
+  return { nextDir: () => path.join(root, `run-${++dirs}`), reader: () => reader };
 }

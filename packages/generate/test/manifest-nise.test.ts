@@ -3,14 +3,12 @@
  * nise reads start_date and end_date, pod_seconds, and the shape of nise's own example manifest.
  * Expected values are written as the arithmetic that gives them from the manifest.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { generateFromManifest, ManifestError } from '../src/index.js';
-import { Reader } from './duck.js';
+import { Reader, scratch } from './duck.js';
 
 const id = { org: 'org1234567', source: 'c0ffee00-0000-4000-8000-000000000003', year: 2025, month: 10 };
 const GIB = 2 ** 30;
@@ -61,20 +59,7 @@ function keyPaths(value: unknown, at = '', out = new Set<string>()): Set<string>
   return out;
 }
 
-let root: string;
-let reader: Reader;
-let dirs = 0;
-const nextDir = () => path.join(root, `run-${++dirs}`);
-
-beforeAll(async () => {
-  root = await mkdtemp(path.join(os.tmpdir(), 'ocpsum-manifest-nise-'));
-  reader = await Reader.open();
-});
-
-afterAll(async () => {
-  reader?.close();
-  await rm(root, { recursive: true, force: true });
-});
+const { nextDir, reader: readerOf } = scratch('manifest-nise');
 
 /** Generates a manifest (text, or an object written as YAML); resolves with where, what and the warnings. */
 async function generate(manifest: unknown, options: { now?: number } = {}) {
@@ -149,13 +134,13 @@ describe("nise's example manifest", () => {
     ]);
 
     const at = "interval_start = '2025-10-20 08:00:00'";
-    expect(await reader.all(`SELECT pod, pod_labels FROM ${pods} WHERE ${at} ORDER BY pod`)).toEqual([
+    expect(await readerOf().all(`SELECT pod, pod_labels FROM ${pods} WHERE ${at} ORDER BY pod`)).toEqual([
       // Labelled with a VM nobody declares: just a pod, as in nise.
       { pod: 'inference-0', pod_labels: 'label_app:inference|label_accelerator:gpu' },
       { pod: 'ledger-0', pod_labels: 'label_app:ledger|label_env:prod|label_vm_kubevirt_io_name:ledger-vm' },
       { pod: 'payroll_batch_vm', pod_labels: 'label_vm_kubevirt_io_name:payroll_batch_vm' },
     ]);
-    const vmRow = await reader.one(
+    const vmRow = await readerOf().one(
       `SELECT * EXCLUDE (interval_start, interval_end, pod_labels) FROM ${pods} WHERE ${at} AND pod = 'payroll_batch_vm'`,
     );
     expect(vmRow).toEqual({
@@ -180,11 +165,11 @@ describe("nise's example manifest", () => {
     });
     // ledger-0 asks for 8 cores of a 6-core node: capped.
     expect(
-      await reader.one(`SELECT pod_request_cpu_core_seconds AS r FROM ${pods} WHERE ${at} AND pod = 'ledger-0'`),
+      await readerOf().one(`SELECT pod_request_cpu_core_seconds AS r FROM ${pods} WHERE ${at} AND pod = 'ledger-0'`),
     ).toEqual({ r: 6 * 3600 });
 
     expect(
-      await reader.all(
+      await readerOf().all(
         `SELECT persistentvolume AS pv, persistentvolumeclaim AS claim, pod, storageclass AS class,
                 persistentvolumeclaim_capacity_bytes AS capacity, volume_request_storage_byte_seconds AS request,
                 persistentvolumeclaim_usage_byte_seconds AS usage, csi_volume_handle AS handle
@@ -243,7 +228,7 @@ describe('virtual machines', () => {
     );
     expect(result.rows).toEqual({ pod: 24, storage: 24, nodeLabels: 24, namespaceLabels: 24 });
     expect(
-      await reader.one(
+      await readerOf().one(
         `SELECT pod, pod_labels, pod_usage_cpu_core_seconds AS cpu, pod_request_cpu_core_seconds AS cpu_request,
                 pod_limit_cpu_core_seconds AS cpu_limit, pod_usage_memory_byte_seconds AS mem,
                 pod_request_memory_byte_seconds AS mem_request, pod_limit_memory_byte_seconds AS mem_limit
@@ -260,7 +245,7 @@ describe('virtual machines', () => {
       mem_limit: 8 * GIB * 1800,
     });
     expect(
-      await reader.one(
+      await readerOf().one(
         `SELECT namespace, pod, persistentvolumeclaim AS claim, persistentvolume AS pv,
                 volume_request_storage_byte_seconds AS request, persistentvolumeclaim_usage_byte_seconds AS usage
          FROM ${storage} WHERE interval_start = '2025-10-07 05:00:00'`,
@@ -296,10 +281,10 @@ describe('virtual machines', () => {
       },
     });
     const { pods, storage } = await generate(manifest);
-    expect(await reader.all(`SELECT DISTINCT pod, node FROM ${pods}`)).toEqual([
+    expect(await readerOf().all(`SELECT DISTINCT pod, node FROM ${pods}`)).toEqual([
       { pod: 'virt-launcher-db-vm-x7k2p', node: 'n2' },
     ]);
-    expect(await reader.all(`SELECT DISTINCT persistentvolumeclaim AS claim, pod FROM ${storage}`)).toEqual([
+    expect(await readerOf().all(`SELECT DISTINCT persistentvolumeclaim AS claim, pod FROM ${storage}`)).toEqual([
       { claim: 'db-disk', pod: 'virt-launcher-db-vm-x7k2p' },
     ]);
   });
@@ -315,7 +300,7 @@ describe('virtual machines', () => {
     const pods = [{ pod_name: 'app-0', cpu_request: 1, mem_request_gig: 1 }];
     for (const disk of [{ pod_name: 'app-0' }, { volume_claim_name: 'app-data' }]) {
       const { storage } = await generate(cluster({ pods, volumes, virtual_machines: [vm(disk)] }));
-      expect(await reader.all(`SELECT DISTINCT persistentvolumeclaim AS claim, pod FROM ${storage}`)).toEqual([
+      expect(await readerOf().all(`SELECT DISTINCT persistentvolumeclaim AS claim, pod FROM ${storage}`)).toEqual([
         { claim: 'app-data', pod: 'app-0' },
       ]);
     }
@@ -328,7 +313,7 @@ describe('virtual machines', () => {
       }),
     );
     expect(
-      await reader.all(
+      await readerOf().all(
         `SELECT DISTINCT persistentvolumeclaim AS claim, persistentvolume AS pv, pod,
                 persistentvolumeclaim_capacity_bytes AS capacity, volume_request_storage_byte_seconds AS request
          FROM ${storage} ORDER BY claim`,
@@ -398,7 +383,7 @@ describe('GPUs', () => {
       'test.yml: 3 GPU entries (pods vms/train-0, vms/infer-0) read but not summarized: ocpsum writes no GPU usage report',
     ]);
     expect(result.rows.pod).toBe(2 * 24);
-    expect(await reader.all(`SELECT DISTINCT pod FROM ${pods} ORDER BY pod`)).toEqual([
+    expect(await readerOf().all(`SELECT DISTINCT pod FROM ${pods} ORDER BY pod`)).toEqual([
       { pod: 'infer-0' },
       { pod: 'train-0' },
     ]);
@@ -418,7 +403,7 @@ describe('start_date and end_date as nise reads them', () => {
   const pods = [{ pod_name: 'p', cpu_request: 1, mem_request_gig: 1 }];
   const hoursOf = async (generator: Record<string, unknown>, now?: number) => {
     const { pods: table } = await generate(cluster({ pods }, generator), { now });
-    const [{ first, last, n }] = (await reader.all(
+    const [{ first, last, n }] = (await readerOf().all(
       `SELECT strftime(min(interval_start), '%Y-%m-%d %H:%M') AS first,
               strftime(max(interval_start), '%Y-%m-%d %H:%M') AS last, count(*)::INT AS n FROM ${table}`,
     )) as { first: string; last: string; n: number }[];
@@ -482,7 +467,7 @@ describe('pods as nise reads them', () => {
       cluster({ pods: [{ pod_name: 'p', cpu_request: 0.5, cpu_limit: 1, mem_request_gig: 1, pod_seconds: 86400 }] }),
     );
     expect(
-      await reader.one(
+      await readerOf().one(
         `SELECT pod_request_cpu_core_seconds AS request, pod_limit_cpu_core_seconds AS "limit",
                 node_capacity_cpu_core_seconds AS capacity
          FROM ${pods} WHERE interval_start = '2025-10-07 00:00:00'`,
@@ -503,7 +488,7 @@ describe('pods as nise reads them', () => {
       }),
     );
     expect(
-      await reader.all(
+      await readerOf().all(
         `SELECT pod, pod_usage_cpu_core_seconds AS cpu FROM ${pods} WHERE interval_start = '2025-10-07 00:00:00' ORDER BY pod`,
       ),
     ).toEqual([
@@ -520,7 +505,7 @@ describe('pods as nise reads them', () => {
       }),
     );
     expect(
-      await reader.one(
+      await readerOf().one(
         `SELECT DISTINCT volume_request_storage_byte_seconds AS request, persistentvolumeclaim_capacity_bytes AS capacity FROM ${storage}`,
       ),
     ).toEqual({ request: 100 * GIB * 3600, capacity: 10 * GIB });

@@ -1,11 +1,9 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { generateFromManifest, ManifestError } from '../src/index.js';
-import { Reader } from './duck.js';
+import { Reader, scratch } from './duck.js';
 
 const id = { org: 'org1234567', source: 'c0ffee00-0000-4000-8000-000000000002', year: 2025, month: 10 };
 const GIB = 2 ** 30;
@@ -81,20 +79,7 @@ type Base = ReturnType<typeof baseManifest>;
 const generatorOf = (m: Base) => m.generators[0].OCPGenerator;
 const shopOf = (m: Base) => generatorOf(m).nodes[0].namespaces.shop;
 
-let root: string;
-let reader: Reader;
-let dirs = 0;
-const nextDir = () => path.join(root, `run-${++dirs}`);
-
-beforeAll(async () => {
-  root = await mkdtemp(path.join(os.tmpdir(), 'ocpsum-manifest-'));
-  reader = await Reader.open();
-});
-
-afterAll(async () => {
-  reader?.close();
-  await rm(root, { recursive: true, force: true });
-});
+const { nextDir, reader: readerOf } = scratch('manifest');
 
 describe('generateFromManifest', () => {
   it('writes one row per pod, claim, node and namespace per hour, only on the manifest days', async () => {
@@ -110,7 +95,7 @@ describe('generateFromManifest', () => {
     const outDir = nextDir();
     await generateFromManifest({ outDir, id, manifest: stringify(baseManifest()) });
     const pods = Reader.files(outDir, id, 'openshift_pod_usage_line_items');
-    const web = await reader.one(
+    const web = await readerOf().one(
       `SELECT * EXCLUDE (interval_start) FROM ${pods} WHERE pod = 'web-0' AND interval_start = '2025-10-05 13:00:00'`,
     );
     expect(web).toEqual({
@@ -134,12 +119,12 @@ describe('generateFromManifest', () => {
       node_capacity_memory_byte_seconds: 16 * GIB * 3600,
     });
     // A date listed before full_period beats it.
-    const nextDay = await reader.one(
+    const nextDay = await readerOf().one(
       `SELECT pod_usage_cpu_core_seconds AS cpu FROM ${pods} WHERE pod = 'web-0' AND interval_start = '2025-10-06 00:00:00'`,
     );
     expect(nextDay.cpu).toBe(1.5 * 3600);
     // Request capped at the node's cores (the default limit); usage defaults to the request; half an hour of it.
-    const batch = await reader.one(
+    const batch = await readerOf().one(
       `SELECT pod_request_cpu_core_seconds AS request, pod_limit_cpu_core_seconds AS "limit",
               pod_usage_cpu_core_seconds AS usage, pod_usage_memory_byte_seconds AS memory,
               pod_limit_memory_byte_seconds AS memory_limit, pod_labels AS labels
@@ -158,7 +143,7 @@ describe('generateFromManifest', () => {
   it('computes storage rows, and leaves request and usage empty for a volume without claims', async () => {
     const outDir = nextDir();
     await generateFromManifest({ outDir, id, manifest: stringify(baseManifest()) });
-    const rows = await reader.all(
+    const rows = await readerOf().all(
       `SELECT * EXCLUDE (interval_start, interval_end) FROM ${Reader.files(outDir, id, 'openshift_storage_usage_line_items')}
        WHERE interval_start = '2025-10-06 23:00:00' ORDER BY persistentvolume`,
     );
@@ -192,7 +177,7 @@ describe('generateFromManifest', () => {
         csi_volume_handle: null,
       },
     ]);
-    const labels = await reader.all(
+    const labels = await readerOf().all(
       `SELECT DISTINCT node, node_labels FROM ${Reader.files(outDir, id, 'openshift_node_labels_line_items')}`,
     );
     expect(labels).toEqual([{ node: 'n1', node_labels: 'label_role:worker' }]);
@@ -216,7 +201,7 @@ describe('generateFromManifest', () => {
     const outDir = nextDir();
     const result = await generateFromManifest({ outDir, id, manifest: await readFile(example, 'utf8') });
     expect(result.rows).toEqual({ pod: 5 * 744, storage: 2 * 744, nodeLabels: 2 * 744, namespaceLabels: 3 * 744 });
-    const shared = await reader.all(`
+    const shared = await readerOf().all(`
       WITH s AS (SELECT DISTINCT persistentvolume, namespace, pod FROM ${Reader.files(outDir, id, 'openshift_storage_usage_line_items')}),
            p AS (SELECT DISTINCT namespace, pod, node FROM ${Reader.files(outDir, id, 'openshift_pod_usage_line_items')})
       SELECT persistentvolume, list(DISTINCT node ORDER BY node) AS nodes FROM s JOIN p USING (namespace, pod) GROUP BY 1`);

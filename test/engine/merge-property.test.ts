@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { finalize, mergePartials, runSpec, type RunSpec } from '@ocpsum/core';
 import { findInput } from '@ocpsum/input';
-import { openEngine, runKernel, type Engine, type FileSchema, type RowRange } from '@ocpsum/kernel';
+import { kernelPartial, openEngine, type Engine, type FileSchema, type RowRange } from '@ocpsum/kernel';
 import { LocalStore, localFiles } from '@ocpsum/storage';
 import {
   makeDataset,
@@ -197,12 +197,12 @@ test('kernel per row range + merge in any order equals one pass', async () => {
         const chunks = Array.from({ length: data.chunks }, (_, c) => ranges.filter((_, i) => i % data.chunks === c));
         // All at once on one engine, as on a worker running several kernels: they share one table of pods with volumes.
         const partials = await Promise.all(
-          chunks.map((chunk) => runKernel(() => engine.connect(), { ranges: chunk, storageFiles }, run)),
+          chunks.map((chunk) => kernelPartial(() => engine.connect(), { ranges: chunk, storageFiles }, run)),
         );
         const merged = finalize(mergePartials(shuffle(partials, data.order.slice(3))), run);
 
         const whole = files.map((file) => ({ file, start: 0, end: file.rows }));
-        const onePass = finalize(await runKernel(() => engine.connect(), { ranges: whole, storageFiles }, run), run);
+        const onePass = finalize(await kernelPartial(() => engine.connect(), { ranges: whole, storageFiles }, run), run);
 
         expect(merged.counts).toEqual(onePass.counts);
         expectSameRows(merged.rows, onePass.rows);

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { finalize } from '@ocpsum/core';
 import { encodePartial } from '@ocpsum/codec';
-import { openEngine, runKernel, type Engine } from '@ocpsum/kernel';
+import { kernelPartial, openEngine, type Engine } from '@ocpsum/kernel';
 import { writeOutputs } from '@ocpsum/sinks';
 import { loadChunk } from './chunk-input.js';
 import { collectGarbage } from './heap.js';
@@ -156,7 +156,8 @@ export class FleetWorker {
       const fetchMs = performance.now() - fetchStarted;
       return await this.kernels(async () => {
         const kernelStarted = performance.now();
-        const partial = await runKernel(() => this.engine.connect(), chunk, data.spec);
+        // Until the reducer and finalize read the partial's tables, the adapter reads them back.
+        const partial = await kernelPartial(() => this.engine.connect(), chunk, data.spec);
         return { partial, fetchMs, kernelMs: performance.now() - kernelStarted };
       });
     } finally {

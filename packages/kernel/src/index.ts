@@ -1,3 +1,14 @@
 export { openEngine, type Engine } from './duckdb.js';
 export { runKernel, type Chunk, type FileSchema, type RowRange } from './kernel.js';
+export { createPartial, dropPartial } from './partial.js';
+export { kernelPartial, readPartialTables } from './partial-adapter.js';
+export {
+  PARTIAL_TABLES,
+  PARTIAL_TABLE_NAMES,
+  partialTablesDdl,
+  type ColumnType,
+  type MergeRule,
+  type PartialTable,
+  type PartialTableName,
+} from './partial-tables.js';
 export { summarize, type SummaryResult } from './summarize.js';

@@ -3,32 +3,22 @@ import pMap from 'p-map';
 import {
   LabelError,
   LabelNormalizer,
-  addCapacity,
-  addInfraNode,
-  addLatestLabels,
-  addNodeRoleFact,
-  addPodGroup,
-  addPodNode,
-  addStorageGroup,
-  emptyPartial,
-  groupKey,
   marksInfra,
   monthBounds,
   parseLabels,
-  type LatestLabels,
-  type PartialAggregate,
+  sqlIdentifier,
+  sqlString,
   type ReportType,
   type RunSpec,
 } from '@ocpsum/core';
 import { INPUT_COLUMNS, InputError } from '@ocpsum/input';
-import { readColumns, type Columns } from './read-columns.js';
+import { readColumns } from './read-columns.js';
 import { inputChecksQuery } from './sql/input-checks.js';
-import { latestLabelsQuery } from './sql/latest-labels.js';
+import { labelRowsQuery } from './sql/latest-labels.js';
 import { podUsageQuery } from './sql/pod-usage.js';
 import type { FileSchema, RowRange } from './sql/scan.js';
 import { storageUsageQuery } from './sql/storage-usage.js';
 import { volumePodTable } from './volume-pod-tables.js';
-import { sqlString } from '@ocpsum/core';
 
 export type { FileSchema, RowRange } from './sql/scan.js';
 
@@ -39,20 +29,25 @@ export interface Chunk {
 }
 
 /**
- * Runs the kernel over a chunk: the chunk's rows → its partial aggregate. Its steps run at once,
- * each on a connection of its own from `connect`: DuckDB runs one step's query while JavaScript
- * takes another's result apart (kernel 1.03 → 0.8 s on 1M rows in memory).
+ * Runs the kernel over a chunk: the chunk's rows → its partial aggregate, written into the tables of
+ * `schema` (partial-tables.ts; the caller creates them empty with `createPartial`). The groups stay in
+ * DuckDB: each step groups its rows into a temporary table of its connection, JavaScript normalizes
+ * the distinct raw label strings only, and the step regroups by the normalized labels in SQL,
+ * inserting into the partial. A key may have several rows in a table (pod parts, label ties): a
+ * merge settles them. Steps run at once, each on a connection of its own from `connect`. On failure
+ * the tables hold part of the chunk; the caller drops them.
  */
 export async function runKernel(
   connect: () => Promise<DuckDBConnection>,
   chunk: Chunk,
   spec: RunSpec,
-): Promise<PartialAggregate> {
-  const partial = emptyPartial();
+  schema: string,
+): Promise<void> {
+  const into = sqlIdentifier(schema);
   const step = async <T>(work: (kernel: Kernel) => Promise<T>): Promise<T> => {
     const db = await connect();
     try {
-      return await work(new Kernel(db, spec, partial));
+      return await work(new Kernel(db, spec, into));
     } finally {
       db.closeSync();
     }
@@ -73,20 +68,19 @@ export async function runKernel(
   const work = [
     pods.length && podUsage(pods),
     storage.length && step((k) => k.storageUsage(storage)),
-    nodes.length && step((k) => k.latestLabels(nodes, 'node', 'node_labels')),
-    namespaces.length && step((k) => k.latestLabels(namespaces, 'namespace', 'namespace_labels')),
+    nodes.length && step((k) => k.labelSets(nodes, 'node', 'node_labels')),
+    namespaces.length && step((k) => k.labelSets(namespaces, 'namespace', 'namespace_labels')),
   ];
   // Every step ends before we return or throw; a refused input is the first thing to report.
   for (const outcome of await Promise.allSettled([...checks, ...work])) {
     if (outcome.status === 'rejected') throw outcome.reason;
   }
-  return partial;
 }
 
 /**
- * A month in memory reads pod usage in parts, two at a time, merged like chunks, so it never holds
- * the column lists of all its groups at once (10M rows: 3.1 → 1.9 GB peak, 19.3 → 16.3 s).
- * A fleet chunk is one part.
+ * A month in memory reads pod usage in parts, two at a time, so one step's grouping never holds all
+ * the month's rows (10M rows: 3.1 → 1.9 GB peak, 19.3 → 16.3 s, measured when the groups went to
+ * JavaScript). A fleet chunk is one part.
  */
 const POD_PART_ROWS = 250_000;
 const POD_PARTS_AT_ONCE = 2;
@@ -134,14 +128,26 @@ function normalizerFor(enabledKeys: readonly string[]): LabelNormalizer {
   return normalizer;
 }
 
-/** One step of a kernel run, on its own connection, adding to the run's shared partial. */
+/**
+ * Where the distinct raw strings of a label column come from: a query over the step's temporary
+ * table yielding `raw` (never NULL), `normalize` (whether its normalized form is needed) and
+ * `infra` (whether it is read for node roles).
+ */
+interface LabelSource {
+  /** The input column, for errors. */
+  column: string;
+  sql: string;
+}
+
+/** One step of a kernel run, on its own connection, inserting into the run's partial tables. */
 class Kernel {
   private readonly labels: LabelNormalizer;
 
   constructor(
     private readonly db: DuckDBConnection,
     private readonly spec: RunSpec,
-    private readonly partial: PartialAggregate,
+    /** The schema of the partial's tables, validated. */
+    private readonly into: string,
   ) {
     this.labels = normalizerFor(spec.reference.enabledKeys);
   }
@@ -178,149 +184,158 @@ class Kernel {
     return volumePodTable(this.db, storageFiles);
   }
 
+  /**
+   * Pod usage: groups by raw labels (and capacity cells by (interval, node, resource_id), volume pods)
+   * into `pod_groups`, then pods regrouped by normalized labels, capacity per (interval, node), node
+   * role facts per (day, node, resource_id), pod nodes and rows in.
+   */
   async podUsage(ranges: RowRange[], volumes: string | null): Promise<void> {
-    const c = await this.query(ranges, (r) => podUsageQuery(r, this.spec.byPod, volumes));
-    const n = (name: string, i: number) => c[name][i] as number | null;
-    const s = (name: string, i: number) => c[name][i] as string | null;
-    await this.located(() => {
-      for (let i = 0; i < c.kind.length; i++) {
-        const node = s('node', i);
-        if (c.kind[i] === 'capacity') {
-          if (node !== null && node !== '') {
-            addNodeRoleFact(
-              this.partial.nodeRoleFacts,
-              {
-                day: s('day', i)!,
-                node,
-                resourceId: s('resource_id', i),
-                reportedRole: s('reported_role', i),
-                apiserver: c.apiserver[i] === true,
-              },
-              true,
-            );
-          }
-          // One cell per (interval, node, resource_id): addCapacity keeps the max of a node's cells.
-          addCapacity(
-            this.partial.capacity,
-            {
-              day: s('day', i)!,
-              interval: n('interval', i)!,
-              node,
-              cpuCoreSeconds: n('capacity_core_seconds', i),
-              memByteSeconds: n('capacity_byte_seconds', i),
-            },
-            true,
-          );
-          this.partial.rowsIn.pod += n('rows_in', i)!;
-          continue;
-        }
-        if (c.kind[i] === 'volume') {
-          const namespace = s('vp_namespace', i);
-          if (namespace !== null) {
-            addPodNode(
-              this.partial.podNodes,
-              {
-                day: s('day', i)!,
-                namespace,
-                pod: s('vp_pod', i)!,
-                node: node!,
-                resourceId: s('resource_id', i),
-              },
-              true,
-            );
-          }
-          continue;
-        }
-        if (node === null || node === '') continue;
-        addPodGroup(
-          this.partial.pods,
-          {
-            day: s('day', i)!,
-            namespace: s('namespace', i) ?? '',
-            node,
-            pod: s('pod', i),
-            labels: this.normalize(ranges, 'pod_labels', s('pod_labels', i)),
-            resourceId: s('resource_id', i),
-            usageCpu: n('usage_cpu', i),
-            requestCpu: n('request_cpu', i),
-            limitCpu: n('limit_cpu', i),
-            effectiveCpu: n('effective_cpu', i),
-            usageMem: n('usage_mem', i),
-            requestMem: n('request_mem', i),
-            limitMem: n('limit_mem', i),
-            effectiveMem: n('effective_mem', i),
-            capacityCpuCores: n('capacity_cores', i),
-            capacityMemBytes: n('capacity_bytes', i),
-          },
-          true,
-        );
-      }
-    });
+    await this.groups('pod_groups', ranges, (r) => podUsageQuery(r, this.spec.byPod, volumes));
+    // Rows with an empty or NULL node make no pod group, so their labels are not read.
+    await this.labelTable('pod_label_map', ranges, [
+      {
+        column: 'pod_labels',
+        sql: `SELECT DISTINCT pod_labels AS raw, true AS normalize, false AS infra FROM pod_groups
+              WHERE kind = 'pod' AND node <> '' AND pod_labels IS NOT NULL`,
+      },
+    ]);
+    const s = this.into;
+    await this.db.run(`
+INSERT INTO ${s}.pods BY NAME
+SELECT g.day, coalesce(g.namespace, '') AS namespace, g.node, g.pod, ${labelsOf('g.pod_labels', 'm')} AS labels,
+  max(g.resource_id) AS resource_id,
+  sum(g.usage_cpu) AS usage_cpu, sum(g.request_cpu) AS request_cpu, sum(g.limit_cpu) AS limit_cpu,
+  sum(g.effective_cpu) AS effective_cpu,
+  sum(g.usage_mem) AS usage_mem, sum(g.request_mem) AS request_mem, sum(g.limit_mem) AS limit_mem,
+  sum(g.effective_mem) AS effective_mem,
+  max(g.capacity_cores) AS capacity_cores, max(g.capacity_bytes) AS capacity_bytes
+FROM pod_groups g LEFT JOIN pod_label_map m ON m.raw = g.pod_labels
+WHERE g.kind = 'pod' AND g.node <> ''
+GROUP BY 1, 2, 3, 4, 5`);
+    await this.db.run(`
+INSERT INTO ${s}.capacity BY NAME
+SELECT day, ts AS "interval", node,
+  max(capacity_core_seconds) AS cpu_core_seconds, max(capacity_byte_seconds) AS mem_byte_seconds
+FROM pod_groups WHERE kind = 'capacity'
+GROUP BY day, ts, node`);
+    await this.db.run(`
+INSERT INTO ${s}.node_role_facts BY NAME
+SELECT day, node, resource_id, max(reported_role) AS reported_role, bool_or(coalesce(apiserver, false)) AS apiserver
+FROM pod_groups WHERE kind = 'capacity' AND node <> ''
+GROUP BY day, node, resource_id`);
+    if (volumes) {
+      await this.db.run(`
+INSERT INTO ${s}.pod_nodes BY NAME
+SELECT DISTINCT day, vp_namespace AS namespace, vp_pod AS pod, node, resource_id
+FROM pod_groups WHERE kind = 'volume' AND vp_namespace IS NOT NULL`);
+    }
+    await this.rowsIn('pod', `SELECT day, sum(rows_in) FROM pod_groups WHERE kind = 'capacity' GROUP BY day`);
   }
 
+  /** Storage usage: groups by raw labels, then regrouped by the normalized volume and claim labels. */
   async storageUsage(ranges: RowRange[]): Promise<void> {
-    const c = await this.query(ranges, storageUsageQuery);
-    const s = (name: string, i: number) => c[name][i] as string | null;
-    const n = (name: string, i: number) => c[name][i] as number | null;
-    await this.located(() => {
-      for (let i = 0; i < c.day.length; i++) {
-        addStorageGroup(
-          this.partial.storage,
-          {
-            day: s('day', i)!,
-            namespace: s('namespace', i),
-            pod: s('pod', i),
-            persistentvolumeclaim: s('persistentvolumeclaim', i),
-            persistentvolume: s('persistentvolume', i),
-            storageclass: s('storageclass', i),
-            csiVolumeHandle: s('csi_volume_handle', i),
-            pvLabels: this.normalize(ranges, 'persistentvolume_labels', s('pv_labels', i)),
-            pvcLabels: this.normalize(ranges, 'persistentvolumeclaim_labels', s('pvc_labels', i)),
-            capacityBytes: n('capacity_bytes', i),
-            capacityByteSeconds: n('capacity_byte_seconds', i),
-            requestByteSeconds: n('request_byte_seconds', i),
-            usageByteSeconds: n('usage_byte_seconds', i),
-          },
-          true,
-        );
-        this.partial.rowsIn.storage += n('rows_in', i)!;
-      }
-    });
+    await this.groups('storage_groups', ranges, storageUsageQuery);
+    await this.labelTable(
+      'storage_label_map',
+      ranges,
+      [
+        ['persistentvolume_labels', 'pv_labels'],
+        ['persistentvolumeclaim_labels', 'pvc_labels'],
+      ].map(([column, name]) => ({
+        column,
+        sql: `SELECT DISTINCT ${name} AS raw, true AS normalize, false AS infra FROM storage_groups WHERE ${name} IS NOT NULL`,
+      })),
+    );
+    await this.db.run(`
+INSERT INTO ${this.into}.storage BY NAME
+SELECT g.day, g.namespace, g.pod, g.persistentvolumeclaim, g.persistentvolume, g.storageclass, g.csi_volume_handle,
+  ${labelsOf('g.pv_labels', 'pv')} AS pv_labels, ${labelsOf('g.pvc_labels', 'pvc')} AS pvc_labels,
+  max(g.capacity_bytes) AS capacity_bytes, sum(g.capacity_byte_seconds) AS capacity_byte_seconds,
+  sum(g.request_byte_seconds) AS request_byte_seconds, sum(g.usage_byte_seconds) AS usage_byte_seconds
+FROM storage_groups g
+  LEFT JOIN storage_label_map pv ON pv.raw = g.pv_labels
+  LEFT JOIN storage_label_map pvc ON pvc.raw = g.pvc_labels
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9`);
+    await this.rowsIn('storage', 'SELECT day, sum(rows_in) FROM storage_groups GROUP BY day');
   }
 
   /**
-   * The latest labels of each (day, node) or (day, namespace). For nodes also the nodes whose raw
-   * labels (any row of the day, before the enabled-key filter) mark them infra.
+   * The latest label sets of each (day, node) or (day, namespace): every row at the latest interval,
+   * one per distinct normalized set. For nodes also the nodes whose raw labels (any row of the day,
+   * before the enabled-key filter) mark them infra.
    */
-  async latestLabels(ranges: RowRange[], name: 'node' | 'namespace', column: string): Promise<void> {
+  async labelSets(ranges: RowRange[], name: 'node' | 'namespace', column: string): Promise<void> {
     const nodes = name === 'node';
-    const c = await this.query(ranges, (r) => latestLabelsQuery(r, name, column, nodes));
-    const into = nodes ? this.partial.nodeLabels : this.partial.namespaceLabels;
-    const counted = new Set<string>();
-    await this.located(() => {
-      for (let i = 0; i < c.day.length; i++) {
-        if (c.kind[i] === 'seen') {
-          const node = c.name[i] as string | null;
-          const raw = c.labels[i] as string | null;
-          if (node !== null && raw !== null && this.marksInfra(ranges, column, raw)) {
-            addInfraNode(this.partial.infraNodes, { day: c.day[i] as string, node }, true);
-          }
-          continue;
-        }
-        const entry: LatestLabels = {
-          day: c.day[i] as string,
-          name: c.name[i] as string,
-          interval: c.interval[i] as number,
-          labels: this.normalize(ranges, column, c.labels[i] as string | null),
-        };
-        addLatestLabels(into, entry, true);
-        const key = groupKey(entry.day, entry.name);
-        if (!counted.has(key)) {
-          counted.add(key);
-          this.partial.rowsIn[name === 'node' ? 'nodeLabels' : 'namespaceLabels'] += c.rows_in[i] as number;
+    await this.groups('label_rows', ranges, (r) => labelRowsQuery(r, name, column));
+    // Every distinct string of the window is read for node roles, so a malformed one is refused
+    // even when it is not the latest (docs/rules.md §3); for namespaces only the latest are read.
+    await this.labelTable('label_map', ranges, [
+      {
+        column,
+        sql: nodes
+          ? `SELECT labels AS raw, bool_or(latest) AS normalize, bool_or(name IS NOT NULL) AS infra
+             FROM label_rows WHERE labels IS NOT NULL GROUP BY labels`
+          : `SELECT DISTINCT labels AS raw, true AS normalize, false AS infra
+             FROM label_rows WHERE labels IS NOT NULL AND latest`,
+      },
+    ]);
+    await this.db.run(`
+INSERT INTO ${this.into}.${nodes ? 'node_labels' : 'namespace_labels'} BY NAME
+SELECT DISTINCT r.day, r.name AS ${name}, r.ts AS "interval", ${labelsOf('r.labels', 'm')} AS labels
+FROM label_rows r LEFT JOIN label_map m ON m.raw = r.labels
+WHERE r.latest`);
+    if (nodes) {
+      await this.db.run(`
+INSERT INTO ${this.into}.infra_nodes BY NAME
+SELECT DISTINCT r.day, r.name AS node
+FROM label_rows r JOIN label_map m ON m.raw = r.labels
+WHERE m.infra AND r.name IS NOT NULL`);
+    }
+    await this.rowsIn(nodes ? 'node_labels' : 'namespace_labels', 'SELECT day, sum(n) FROM label_rows GROUP BY day');
+  }
+
+  /** Rows read per day into rows_in, in the column of the step's report; the other columns 0. */
+  private async rowsIn(report: 'pod' | 'storage' | 'node_labels' | 'namespace_labels', sql: string): Promise<void> {
+    const reports = ['pod', 'storage', 'node_labels', 'namespace_labels'] as const;
+    const values = reports.map((r) => `${r === report ? 'CAST(n AS BIGINT)' : '0'} AS ${r}`);
+    await this.db.run(
+      `INSERT INTO ${this.into}.rows_in BY NAME SELECT day, ${values.join(', ')} FROM (${sql}) t(day, n)`,
+    );
+  }
+
+  /**
+   * A temporary table of the connection holding the raw label strings the sources yield with their
+   * normalized form (when needed) and whether they mark a node infra. A malformed string is an
+   * InputError naming the file and column.
+   */
+  private async labelTable(table: string, ranges: RowRange[], sources: LabelSource[]): Promise<void> {
+    const map = new Map<string, { labels: string | null; infra: boolean }>();
+    await this.located(async () => {
+      for (const { column, sql } of sources) {
+        const c = await readColumns(this.db, sql, {});
+        for (let i = 0; i < c.raw.length; i++) {
+          const raw = c.raw[i] as string;
+          let entry = map.get(raw);
+          if (!entry) map.set(raw, (entry = { labels: null, infra: false }));
+          if (c.normalize[i] === true && entry.labels === null) entry.labels = this.normalize(ranges, column, raw);
+          if (c.infra[i] === true && !entry.infra) entry.infra = this.marksInfra(ranges, column, raw);
         }
       }
     });
+    await this.db.run(`CREATE TEMP TABLE ${table} (raw VARCHAR, labels VARCHAR, infra BOOLEAN)`);
+    const appender = await this.db.createAppender(table, 'main', 'temp');
+    try {
+      for (const [raw, { labels, infra }] of map) {
+        appender.appendVarchar(raw);
+        if (labels === null) appender.appendNull();
+        else appender.appendVarchar(labels);
+        appender.appendBoolean(infra);
+        appender.endRow();
+      }
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
   }
 
   private marksInfra(ranges: RowRange[], column: string, raw: string): boolean {
@@ -332,19 +347,19 @@ class Kernel {
     }
   }
 
-  private normalize(ranges: RowRange[], column: string, raw: string | null): string {
+  private normalize(ranges: RowRange[], column: string, raw: string): string {
     try {
       return this.labels.normalize(raw);
     } catch (error) {
-      if (error instanceof LabelError) throw new BadLabelCell(ranges, column, raw!, error.message);
+      if (error instanceof LabelError) throw new BadLabelCell(ranges, column, raw, error.message);
       throw error;
     }
   }
 
   /** Reports a bad label cell with the file and column it came from. */
-  private async located(work: () => void): Promise<void> {
+  private async located(work: () => Promise<void>): Promise<void> {
     try {
-      work();
+      await work();
     } catch (error) {
       if (!(error instanceof BadLabelCell)) throw error;
       const file = await this.fileHolding(error.ranges, error.column, error.raw);
@@ -363,11 +378,14 @@ class Kernel {
     return ranges.map((r) => r.file.key).join(', ');
   }
 
-  /** Runs a query over ranges; on failure, narrows it down to the file that fails. */
-  private async query(ranges: RowRange[], sql: (ranges: RowRange[]) => string): Promise<Columns> {
+  /**
+   * Groups the rows of ranges into a temporary table of the connection; on failure, narrows it down
+   * to the file that fails.
+   */
+  private async groups(table: string, ranges: RowRange[], sql: (ranges: RowRange[]) => string): Promise<void> {
     const params = { start: this.spec.startDate, end: this.spec.endDate };
     try {
-      return await readColumns(this.db, sql(ranges), params);
+      await this.db.run(`CREATE TEMP TABLE ${table} AS ${sql(ranges)}`, params);
     } catch (error) {
       for (const range of ranges) {
         try {
@@ -379,6 +397,11 @@ class Kernel {
       throw error;
     }
   }
+}
+
+/** The normalized labels of a raw label column through a label map; none (NULL) is `{}`. */
+function labelsOf(raw: string, map: string): string {
+  return `CASE WHEN ${raw} IS NULL THEN '{}' ELSE ${map}.labels END`;
 }
 
 function firstLine(error: unknown): string {

@@ -9,8 +9,9 @@ const effective = (effective: string, usage: string, request: string) =>
 
 /**
  * Pod usage of a chunk in one pass, in grouping sets:
- * - pod groups by (day, namespace, node[, pod], raw pod_labels), labels worked out later per distinct string;
- * - capacity cells by (interval_start, node, resource_id): max capacity seconds, every row counted
+ * - pod groups by (day, namespace, node[, pod], raw pod_labels), labels worked out later per distinct
+ *   string and the groups regrouped by them;
+ * - capacity cells by (interval_start `ts`, node, resource_id): max capacity seconds, every row counted
  *   (empty nodes too); the caller takes the max over a node's resource_ids. The same cells carry the
  *   node-role facts: max of the non-empty node_role values (NULL when the file has no such column)
  *   and whether any row is in the apiserver namespace. (A set of its own for the facts made the
@@ -65,8 +66,8 @@ WITH rows AS (
 )
 SELECT
   CASE WHEN grouping(ts) = 0 THEN 'capacity' ${volume.kind}ELSE 'pod' END AS kind,
-  strftime(day, '%Y-%m-%d') AS day,
-  epoch_us(ts)::DOUBLE AS interval,
+  day,
+  ts,
   namespace, node, ${byPod ? 'pod' : 'NULL::VARCHAR AS pod'}, pod_labels, ${volume.select},
   max(resource_id) AS resource_id,
   sum(usage_cpu) AS usage_cpu,
@@ -83,7 +84,7 @@ SELECT
   max(capacity_byte_seconds) AS capacity_byte_seconds,
   max(nullif(node_role, '')) AS reported_role,
   bool_or(namespace = ${sqlString(APISERVER_NAMESPACE)}) AS apiserver,
-  count(*)::DOUBLE AS rows_in
+  count(*) AS rows_in
 FROM rows
 GROUP BY GROUPING SETS ((${podSet}), (day, ts, node, resource_id)${volume.set})`;
 }

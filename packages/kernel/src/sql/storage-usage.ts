@@ -22,13 +22,13 @@ export function storageUsageQuery(ranges: RowRange[]): string {
     { csi_volume_handle: { column: 'csi_volume_handle', type: 'VARCHAR' } },
   );
   return `
-SELECT strftime(day, '%Y-%m-%d') AS day, namespace, pod, persistentvolumeclaim, persistentvolume, storageclass,
+SELECT day, namespace, pod, persistentvolumeclaim, persistentvolume, storageclass,
   csi_volume_handle, pv_labels, pvc_labels,
   max(capacity_bytes) AS capacity_bytes,
   sum(capacity_byte_seconds) AS capacity_byte_seconds,
   sum(request_byte_seconds) AS request_byte_seconds,
   sum(usage_byte_seconds) AS usage_byte_seconds,
-  count(*)::DOUBLE AS rows_in
+  count(*) AS rows_in
 FROM (SELECT *, CAST(ts AS DATE) AS day FROM (${rows})) WHERE day BETWEEN $start::DATE AND $end::DATE
 GROUP BY ALL`;
 }

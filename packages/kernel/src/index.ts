@@ -1,3 +1,22 @@
 export { openEngine, type Engine } from './duckdb.js';
 export { runKernel, type Chunk, type FileSchema, type RowRange } from './kernel.js';
 export { summarize, type SummaryResult } from './summarize.js';
+export { mergePartials, unionOf, type PartialSource } from './merge.js';
+export {
+  finalizeSummary,
+  readSummaryRows,
+  summarySelect,
+  summaryTableDdl,
+  SUMMARY_ORDER_BY,
+  UNALLOCATED_NAMESPACES,
+  type FinalizeResult,
+} from './finalize.js';
+export {
+  PARTIAL_TABLES,
+  PARTIAL_TABLE_NAMES,
+  partialTablesDdl,
+  type ColumnType,
+  type MergeRule,
+  type PartialTable,
+  type PartialTableName,
+} from './partial-tables.js';

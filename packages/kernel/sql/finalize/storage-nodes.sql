@@ -6,16 +6,26 @@
 --   storage groups; NULL when it matched none;
 -- - node_labels, namespace_labels: the day's label sets of the node and the namespace, NULL when none.
 CREATE TABLE {{schema}}.finalize_storage_nodes AS
-SELECT
-  s.*,
-  pn.node,
-  pn.resource_id,
-  nullif(count(DISTINCT pn.node) OVER (PARTITION BY s.day, s.persistentvolume), 0) AS node_count,
-  nl.labels AS node_labels,
-  nsl.labels AS namespace_labels
-FROM {{schema}}.storage s
-LEFT JOIN {{schema}}.pod_nodes pn
-  ON s.namespace <> '' AND s.pod <> '' AND s.persistentvolumeclaim <> ''
-  AND pn.day = s.day AND pn.namespace = s.namespace AND pn.pod = s.pod
-LEFT JOIN {{schema}}.node_labels nl ON nl.day = s.day AND nl.node = pn.node
-LEFT JOIN {{schema}}.namespace_labels nsl ON nsl.day = s.day AND nsl.namespace = s.namespace
+WITH storage AS (
+  -- Only a joinable group has a namespace to join on: equalities alone keep the join a hash join.
+  SELECT
+    *,
+    CASE WHEN namespace <> '' AND pod <> '' AND persistentvolumeclaim <> '' THEN namespace END AS pod_namespace
+  FROM {{schema}}.storage
+),
+matched AS (
+  SELECT s.* EXCLUDE (pod_namespace), pn.node, pn.resource_id
+  FROM storage s
+  LEFT JOIN {{schema}}.pod_nodes pn ON pn.day = s.day AND pn.namespace = s.pod_namespace AND pn.pod = s.pod
+),
+node_counts AS (
+  SELECT day, persistentvolume, count(DISTINCT node) AS node_count
+  FROM matched
+  WHERE node IS NOT NULL
+  GROUP BY day, persistentvolume
+)
+SELECT m.*, c.node_count, nl.labels AS node_labels, nsl.labels AS namespace_labels
+FROM matched m
+LEFT JOIN node_counts c ON c.day = m.day AND c.persistentvolume IS NOT DISTINCT FROM m.persistentvolume
+LEFT JOIN {{schema}}.node_labels nl ON nl.day = m.day AND nl.node = m.node
+LEFT JOIN {{schema}}.namespace_labels nsl ON nsl.day = m.day AND nsl.namespace = m.namespace

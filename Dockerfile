@@ -32,6 +32,7 @@ RUN npm run build \
       if [ -d "$dir/dist" ]; then \
         mkdir -p "/out/$dir" && cp -R "$dir/package.json" "$dir/dist" "/out/$dir/"; \
         if [ -d "$dir/examples" ]; then cp -R "$dir/examples" "/out/$dir/"; fi; \
+        if [ -d "$dir/sql" ]; then cp -R "$dir/sql" "/out/$dir/"; fi; \
       fi; \
     done
 

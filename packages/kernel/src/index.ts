@@ -12,3 +12,22 @@ export {
   type PartialTableName,
 } from './partial-tables.js';
 export { summarize, type SummaryResult } from './summarize.js';
+export { mergePartials, unionOf, type PartialSource } from './merge.js';
+export {
+  finalizeSummary,
+  readSummaryRows,
+  summarySelect,
+  summaryTableDdl,
+  SUMMARY_ORDER_BY,
+  UNALLOCATED_NAMESPACES,
+  type FinalizeResult,
+} from './finalize.js';
+export {
+  PARTIAL_TABLES,
+  PARTIAL_TABLE_NAMES,
+  partialTablesDdl,
+  type ColumnType,
+  type MergeRule,
+  type PartialTable,
+  type PartialTableName,
+} from './partial-tables.js';

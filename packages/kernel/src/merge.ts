@@ -1,0 +1,56 @@
+/**
+ * The merge of partial aggregates (docs/rules.md; DESIGN §4 "Partial aggregate"), in DuckDB: one
+ * statement per partial table (`sql/merge/{table}.sql`), each a GROUP BY over the union of the
+ * sources that combines the rows of a key by the table's merge rules (PARTIAL_TABLES). Associative
+ * and commutative: any cut of the input, merged in any order and any grouping, gives the same tables.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { sqlIdentifier, sqlString } from '@ocpsum/core';
+import { PARTIAL_TABLES, PARTIAL_TABLE_NAMES, partialTablesDdl, type PartialTableName } from './partial-tables.js';
+import { sqlStatement } from './sql-files.js';
+
+/**
+ * Where a partial is:
+ * - `{ schema }`: its tables in a schema of the same database (a kernel's or an earlier merge's output);
+ * - `{ parquet }`: Parquet files per table, as `COPY schema.table TO 'file' (FORMAT parquet)` writes
+ *   them (columns by name; a table with no files, or left out, is empty).
+ */
+export type PartialSource = { schema: string } | { parquet: Partial<Record<PartialTableName, readonly string[]>> };
+
+/**
+ * Merges the partials `sources` into a new schema `into` (created here with the partial tables; it
+ * must not exist yet). To add to a partial, name it as one of the sources and merge into a new schema.
+ * Each table is one INSERT … SELECT … GROUP BY run by DuckDB on all its threads, spilling to its temp
+ * directory when the groups do not fit in memory.
+ */
+export async function mergePartials(
+  db: DuckDBConnection,
+  sources: readonly PartialSource[],
+  into: string,
+): Promise<void> {
+  const target = sqlIdentifier(into);
+  const statements = PARTIAL_TABLE_NAMES.flatMap((table) => {
+    const source = unionOf(table, sources);
+    return source === null ? [] : [sqlStatement(`merge/${table}.sql`, { into: target, source })];
+  });
+  await db.run(`CREATE SCHEMA ${target}`);
+  for (const ddl of partialTablesDdl(target)) await db.run(ddl);
+  for (const statement of statements) await db.run(statement);
+}
+
+/** The rows of `table` in every source, as one relation with the contract's columns; null when none has any. */
+export function unionOf(table: PartialTableName, sources: readonly PartialSource[]): string | null {
+  const columns = Object.keys(PARTIAL_TABLES[table].columns)
+    .map((c) => `"${c}"`)
+    .join(', ');
+  const parts: string[] = [];
+  for (const source of sources) {
+    if ('schema' in source) {
+      parts.push(`SELECT ${columns} FROM ${sqlIdentifier(source.schema)}.${table}`);
+    } else {
+      const files = source.parquet[table] ?? [];
+      if (files.length) parts.push(`SELECT ${columns} FROM read_parquet([${files.map(sqlString).join(', ')}])`);
+    }
+  }
+  return parts.length ? `(${parts.join('\nUNION ALL\n')})` : null;
+}

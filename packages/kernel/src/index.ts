@@ -22,12 +22,3 @@ export {
   UNALLOCATED_NAMESPACES,
   type FinalizeResult,
 } from './finalize.js';
-export {
-  PARTIAL_TABLES,
-  PARTIAL_TABLE_NAMES,
-  partialTablesDdl,
-  type ColumnType,
-  type MergeRule,
-  type PartialTable,
-  type PartialTableName,
-} from './partial-tables.js';

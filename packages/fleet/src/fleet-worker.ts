@@ -1,11 +1,23 @@
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { Redis } from 'ioredis';
 import pLimit, { type LimitFunction } from 'p-limit';
-import { finalize } from '@ocpsum/core';
-import { encodePartial } from '@ocpsum/codec';
-import { kernelPartial, openEngine, type Engine } from '@ocpsum/kernel';
+import {
+  createPartial,
+  dropPartial,
+  openEngine,
+  partialDays,
+  runKernel,
+  summarizeChunk,
+  writePartialDay,
+  type Chunk,
+  type Engine,
+} from '@ocpsum/kernel';
 import { writeOutputs } from '@ocpsum/sinks';
 import { loadChunk } from './chunk-input.js';
+import { jobSchema, scratchFolder } from './job-scratch.js';
 import { collectGarbage } from './heap.js';
 import { QUEUES, partialKey, queuePrefix } from './names.js';
 import { finishRun, jobInfo, notify, observed, type FleetEvents } from './events.js';
@@ -98,24 +110,56 @@ export class FleetWorker {
     const data = parsePayload(chunkJobSchema, job.data, `chunk job ${job.id}`);
     await this.refuseFinished(data);
     await this.records.setStatus(data.runId, 'running');
-    const { partial, fetchMs, kernelMs } = await this.kernel(data);
-    const bytes = encodePartial(partial);
-    await this.redis.set(
-      partialKey(this.options.prefix, data.runId, data.chunk),
-      Buffer.from(bytes),
-      'EX',
-      this.options.partialTtl,
-    );
+    const schema = jobSchema(job);
+    const { fetchMs, kernelMs, result } = await this.kernel(data, async (chunk) => {
+      const db = await this.engine.connect();
+      try {
+        await createPartial(db, schema);
+        await runKernel(() => this.engine.connect(), chunk, data.spec, schema);
+        return await this.shipPartial(db, schema, data.runId, data.chunk);
+      } finally {
+        await dropPartial(db, schema).catch(() => undefined);
+        db.closeSync();
+      }
+    });
     await this.records.chunkDone(data.runId);
     return {
       chunk: data.chunk,
       worker: PROCESS_ID,
-      rows: partial.rowsIn.pod + partial.rowsIn.storage + partial.rowsIn.nodeLabels + partial.rowsIn.namespaceLabels,
+      rows: result.rows,
       fetchMs,
       kernelMs,
-      partialBytes: bytes.length,
+      days: result.days,
+      partialBytes: result.bytes,
       peakRssBytes: peakRssBytes(),
     };
+  }
+
+  /**
+   * Puts each day of a chunk's partial into Redis as one Parquet object; a retry of the chunk
+   * overwrites the same keys. Resolves with the days, the bytes sent and the input rows read.
+   */
+  private async shipPartial(db: DuckDBConnection, schema: string, runId: string, chunk: number) {
+    const days = await partialDays(db, schema);
+    const folder = await scratchFolder(schema);
+    let bytes = 0;
+    try {
+      for (const day of days) {
+        const file = join(folder, `${day}.parquet`);
+        await writePartialDay(db, schema, day, file);
+        const body = await readFile(file);
+        bytes += body.length;
+        await this.redis.set(partialKey(this.options.prefix, runId, chunk, day), body, 'EX', this.options.partialTtl);
+      }
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+    const rows = (
+      await db.runAndReadAll(
+        `SELECT coalesce(sum(pod + storage + node_labels + namespace_labels), 0)::DOUBLE AS n FROM ${schema}.rows_in`,
+      )
+    ).getColumnsObjectJS().n[0] as number;
+    return { days, bytes, rows };
   }
 
   /** Resolves with the rows read. */
@@ -123,32 +167,37 @@ export class FleetWorker {
     const data = parsePayload(wholeJobSchema, job.data, `whole job ${job.id}`);
     await this.refuseFinished(data);
     await this.records.setStatus(data.runId, 'running');
-    const { partial, fetchMs, kernelMs } = await this.kernel(data);
-    const started = performance.now();
-    const { rows, counts } = finalize(partial, data.spec);
-    const finalizeMs = performance.now() - started;
-    await writeOutputs(data.outputs, rows, data.spec);
+    const schema = jobSchema(job);
+    const { fetchMs, result } = await this.kernel(data, async (chunk) => {
+      const db = await this.engine.connect();
+      try {
+        const summary = await summarizeChunk(db, () => this.engine.connect(), chunk, data.spec, schema);
+        const started = performance.now();
+        await writeOutputs(data.outputs, { db, table: summary.table }, data.spec);
+        return { ...summary, sinkMs: performance.now() - started };
+      } finally {
+        await db.run(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+        db.closeSync();
+      }
+    });
     await this.records.chunkDone(data.runId);
     await finishRun(this.records, this.options.events, data.runId, {
       status: 'done',
       report: {
-        rowsIn: { ...partial.rowsIn },
-        rowsOut: { ...counts },
+        rowsIn: { ...result.rowsIn },
+        rowsOut: { ...result.counts },
         chunks: [],
-        phases: {
-          fetch: fetchMs,
-          kernel: kernelMs,
-          finalize: finalizeMs,
-          sink: performance.now() - started - finalizeMs,
-        },
+        phases: { fetch: fetchMs, kernel: result.kernelMs, finalize: result.finalizeMs, sink: result.sinkMs },
         peakRss: { [PROCESS_ID]: peakRssBytes() },
         outputs: data.outputs,
       },
     });
-    return partial.rowsIn.pod + partial.rowsIn.storage + partial.rowsIn.nodeLabels + partial.rowsIn.namespaceLabels;
+    const { rowsIn } = result;
+    return rowsIn.pod + rowsIn.storage + rowsIn.nodeLabels + rowsIn.namespaceLabels;
   }
 
-  private async kernel(data: ChunkJob | WholeJob) {
+  /** Fetches a job's objects, then runs `work` over them when a kernel slot is free. */
+  private async kernel<T>(data: ChunkJob | WholeJob, work: (chunk: Chunk) => Promise<T>) {
     const store = await this.stores.acquire(data.runId, data.root);
     try {
       const fetchStarted = performance.now();
@@ -156,9 +205,8 @@ export class FleetWorker {
       const fetchMs = performance.now() - fetchStarted;
       return await this.kernels(async () => {
         const kernelStarted = performance.now();
-        // Until the reducer and finalize read the partial's tables, the adapter reads them back.
-        const partial = await kernelPartial(() => this.engine.connect(), chunk, data.spec);
-        return { partial, fetchMs, kernelMs: performance.now() - kernelStarted };
+        const result = await work(chunk);
+        return { result, fetchMs, kernelMs: performance.now() - kernelStarted };
       });
     } finally {
       this.stores.release();

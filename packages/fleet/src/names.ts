@@ -14,5 +14,7 @@ export function queuePrefix(prefix: string): string {
 }
 
 export const runKey = (prefix: string, runId: string) => `${queuePrefix(prefix)}:run:${runId}`;
-export const partialKey = (prefix: string, runId: string, chunk: number) => `${runKey(prefix, runId)}:partial:${chunk}`;
+/** One day (`YYYY-MM-DD`) of one chunk's partial aggregate. */
+export const partialKey = (prefix: string, runId: string, chunk: number, day: string) =>
+  `${runKey(prefix, runId)}:partial:${chunk}:${day}`;
 export const chunkJobId = (chunk: number) => `chunk-${chunk}`;

@@ -1,8 +1,10 @@
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { finalize, emptyPartial } from '@ocpsum/core';
-import { decodePartial } from '@ocpsum/codec';
+import { finalizeSummary, mergePartials, openEngine, type Engine } from '@ocpsum/kernel';
 import { writeOutputs } from '@ocpsum/sinks';
+import { jobSchema, scratchFolder } from './job-scratch.js';
 import { finishRun, jobInfo, notify, observed, type FleetEvents } from './events.js';
 import { QUEUES, partialKey, queuePrefix } from './names.js';
 import { parsePayload, reduceJobSchema, type ReduceJob } from './payloads.js';
@@ -13,6 +15,8 @@ import { STALL } from './stall.js';
 export interface ReducerOptions {
   redisUrl: string;
   prefix: string;
+  /** DuckDB threads of the merge and finalize (default 4). */
+  threads?: number;
   /** Observers of jobs and runs (logs, metrics). */
   events?: FleetEvents;
 }
@@ -31,7 +35,10 @@ export class Reducer {
   private readonly queues: Map<string, Queue>;
   private readonly watchdog: NodeJS.Timeout;
 
-  private constructor(private readonly options: ReducerOptions) {
+  private constructor(
+    private readonly options: ReducerOptions,
+    private readonly engine: Engine,
+  ) {
     this.redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
     this.records = new RunRecords(this.redis, options.prefix);
     const prefix = queuePrefix(options.prefix);
@@ -67,7 +74,7 @@ export class Reducer {
   }
 
   static async start(options: ReducerOptions): Promise<Reducer> {
-    const reducer = new Reducer(options);
+    const reducer = new Reducer(options, await openEngine(options.threads ?? 4));
     await Promise.all([reducer.worker.waitUntilReady(), ...reducer.events.map((e) => e.waitUntilReady())]);
     return reducer;
   }
@@ -77,7 +84,9 @@ export class Reducer {
     // A reduce job comes again when its reducer died after recording the run but before BullMQ heard
     // that the job completed. The sinks hold the run and its partials may be gone: nothing is left to do.
     const record = await this.records.get(data.runId);
-    if (record?.status === 'done') return this.deletePartials(data);
+    if (record?.status === 'done') {
+      return this.deletePartials(data.runId, Object.values(await job.getChildrenValues()) as ChunkReport[]);
+    }
     if (record?.status === 'failed' || record?.status === 'cancelled') {
       throw new UnrecoverableError(`run ${data.runId} is ${record.status}`);
     }
@@ -85,22 +94,38 @@ export class Reducer {
     const started = performance.now();
     const chunks = Object.values(await job.getChildrenValues()) as ChunkReport[];
 
-    const merged = emptyPartial();
-    for (let chunk = 0; chunk < data.chunks; chunk++) {
-      const bytes = await this.redis.getBuffer(partialKey(this.options.prefix, data.runId, chunk));
-      if (!bytes) {
-        // Only a Redis that lost data (restart without persistence, eviction, TTL) gets here.
-        throw new Error(
-          `partial aggregate of chunk ${chunk} is missing from Redis (lost in a restart or expired); run ${data.runId} cannot be completed correctly`,
-        );
+    const folder = await scratchFolder(`reduce-${data.runId}`);
+    const schema = jobSchema(job);
+    const db = await this.engine.connect();
+    let timings: { mergeMs: number; finalizeMs: number; sinkMs: number };
+    let result: Awaited<ReturnType<typeof finalizeSummary>>;
+    try {
+      const files: string[] = [];
+      for (const { chunk, days } of chunks) {
+        for (const day of days) {
+          const bytes = await this.redis.getBuffer(partialKey(this.options.prefix, data.runId, chunk, day));
+          if (!bytes) {
+            // Only a Redis that lost data (restart without persistence, eviction, TTL) gets here.
+            throw new Error(
+              `partial aggregate of chunk ${chunk}, day ${day} is missing from Redis (lost in a restart or expired); run ${data.runId} cannot be completed correctly`,
+            );
+          }
+          const file = join(folder, `${chunk}-${day}.parquet`);
+          await writeFile(file, bytes);
+          files.push(file);
+        }
       }
-      decodePartial(bytes, merged);
+      await mergePartials(db, [{ packed: files }], schema);
+      const mergeMs = performance.now() - started;
+      result = await finalizeSummary(db, schema, data.spec);
+      const finalizeMs = performance.now() - started - mergeMs;
+      await writeOutputs(data.outputs, { db, table: result.table }, data.spec);
+      timings = { mergeMs, finalizeMs, sinkMs: performance.now() - started - mergeMs - finalizeMs };
+    } finally {
+      await db.run(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+      db.closeSync();
+      await rm(folder, { recursive: true, force: true });
     }
-    const mergeMs = performance.now() - started;
-    const { rows, counts } = finalize(merged, data.spec);
-    const finalizeMs = performance.now() - started - mergeMs;
-    await writeOutputs(data.outputs, rows, data.spec);
-    const sinkMs = performance.now() - started - mergeMs - finalizeMs;
 
     const peakRss: Record<string, number> = {};
     for (const c of chunks) peakRss[c.worker] = Math.max(peakRss[c.worker] ?? 0, c.peakRssBytes);
@@ -108,27 +133,26 @@ export class Reducer {
     await finishRun(this.records, this.options.events, data.runId, {
       status: 'done',
       report: {
-        rowsIn: { ...merged.rowsIn },
-        rowsOut: { ...counts },
+        rowsIn: { ...result.rowsIn },
+        rowsOut: { ...result.counts },
         chunks: chunks.sort((a, b) => a.chunk - b.chunk),
         phases: {
           fetch: sum(chunks.map((c) => c.fetchMs)),
           kernel: sum(chunks.map((c) => c.kernelMs)),
-          merge: mergeMs,
-          finalize: finalizeMs,
-          sink: sinkMs,
+          merge: timings.mergeMs,
+          finalize: timings.finalizeMs,
+          sink: timings.sinkMs,
         },
         peakRss,
         outputs: data.outputs,
       },
     });
-    await this.deletePartials(data);
+    await this.deletePartials(data.runId, chunks);
   }
 
-  private async deletePartials(data: ReduceJob): Promise<void> {
-    await this.redis.del(
-      ...Array.from({ length: data.chunks }, (_, c) => partialKey(this.options.prefix, data.runId, c)),
-    );
+  private async deletePartials(runId: string, chunks: ChunkReport[]): Promise<void> {
+    const keys = chunks.flatMap(({ chunk, days }) => days.map((day) => partialKey(this.options.prefix, runId, chunk, day)));
+    if (keys.length) await this.redis.del(...keys);
   }
 
   private async jobFailed(queue: string, jobId: string, reason: string): Promise<void> {
@@ -161,6 +185,7 @@ export class Reducer {
     // BullMQ leaves the connections it was given open.
     for (const connection of this.eventConnections) connection.disconnect();
     this.redis.disconnect();
+    this.engine.close();
   }
 }
 

@@ -27,6 +27,8 @@ export interface ChunkReport {
   rows: number;
   kernelMs: number;
   fetchMs: number;
+  /** The days the chunk's partial holds, one Redis key each. */
+  days: string[];
   partialBytes: number;
   peakRssBytes: number;
 }

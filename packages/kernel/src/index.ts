@@ -1,7 +1,6 @@
 export { openEngine, type Engine } from './duckdb.js';
 export { runKernel, type Chunk, type FileSchema, type RowRange } from './kernel.js';
 export { createPartial, dropPartial } from './partial.js';
-export { kernelPartial, readPartialTables } from './partial-adapter.js';
 export {
   PARTIAL_TABLES,
   PARTIAL_TABLE_NAMES,
@@ -11,7 +10,8 @@ export {
   type PartialTable,
   type PartialTableName,
 } from './partial-tables.js';
-export { summarize, type SummaryResult } from './summarize.js';
+export { summarize, summarizeChunk, type Summary } from './summarize.js';
+export { packedRelations, partialDays, writePartialDay } from './partial-file.js';
 export { mergePartials, unionOf, type PartialSource } from './merge.js';
 export {
   finalizeSummary,

@@ -5,17 +5,17 @@
  * and commutative: any cut of the input, merged in any order and any grouping, gives the same tables.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { sqlIdentifier, sqlString } from '@ocpsum/core';
+import { sqlIdentifier } from '@ocpsum/core';
+import { packedRelations } from './partial-file.js';
 import { PARTIAL_TABLES, PARTIAL_TABLE_NAMES, partialTablesDdl, type PartialTableName } from './partial-tables.js';
 import { sqlStatement } from './sql-files.js';
 
 /**
  * Where a partial is:
  * - `{ schema }`: its tables in a schema of the same database (a kernel's or an earlier merge's output);
- * - `{ parquet }`: Parquet files per table, as `COPY schema.table TO 'file' (FORMAT parquet)` writes
- *   them (columns by name; a table with no files, or left out, is empty).
+ * - `{ packed }`: Parquet files of partial days, as `writePartialDay` writes them (partial-file.ts).
  */
-export type PartialSource = { schema: string } | { parquet: Partial<Record<PartialTableName, readonly string[]>> };
+export type PartialSource = { schema: string } | { packed: readonly string[] };
 
 /**
  * Merges the partials `sources` into a new schema `into` (created here with the partial tables; it
@@ -47,9 +47,8 @@ export function unionOf(table: PartialTableName, sources: readonly PartialSource
   for (const source of sources) {
     if ('schema' in source) {
       parts.push(`SELECT ${columns} FROM ${sqlIdentifier(source.schema)}.${table}`);
-    } else {
-      const files = source.parquet[table] ?? [];
-      if (files.length) parts.push(`SELECT ${columns} FROM read_parquet([${files.map(sqlString).join(', ')}])`);
+    } else if (source.packed.length) {
+      parts.push(`SELECT ${columns} FROM ${packedRelations(source.packed)[table]}`);
     }
   }
   return parts.length ? `(${parts.join('\nUNION ALL\n')})` : null;

@@ -1,21 +1,26 @@
-import { finalize, type RowCounts, type RunSpec, type SummaryCounts, type SummaryRow } from '@ocpsum/core';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { type RunSpec } from '@ocpsum/core';
 import { findInput, InputError, type DatasetInput, type Layout } from '@ocpsum/input';
 import { localFiles, type ObjectStore } from '@ocpsum/storage';
 import { openEngine } from './duckdb.js';
-import { kernelPartial } from './partial-adapter.js';
+import { finalizeSummary, type FinalizeResult } from './finalize.js';
+import { runKernel, type Chunk } from './kernel.js';
+import { mergePartials } from './merge.js';
+import { createPartial, dropPartial } from './partial.js';
 
-export interface SummaryResult {
-  rows: SummaryRow[];
-  counts: SummaryCounts;
-  rowsIn: RowCounts;
+/** A finished summary: its table in an open DuckDB, there until `close()`. */
+export interface Summary extends FinalizeResult {
+  db: DuckDBConnection;
   input: DatasetInput;
   /** Milliseconds per phase. */
   timings: Record<'discover' | 'kernel' | 'finalize', number>;
+  close(): void;
 }
 
 /**
- * The in-memory path: the whole dataset as one chunk, then finalize; no Redis, no partials.
- * `input`, when the caller has found the dataset already, saves reading its footers again.
+ * The in-memory path: the whole dataset as one chunk, then merge and finalize; no Redis, no
+ * partials leave DuckDB. `input`, when the caller has found the dataset already, saves reading its
+ * footers again. The caller writes the outputs from the summary's table, then closes it.
  */
 export async function summarize(options: {
   store: ObjectStore;
@@ -23,7 +28,7 @@ export async function summarize(options: {
   layout?: Layout;
   input?: DatasetInput;
   threads?: number;
-}): Promise<SummaryResult> {
+}): Promise<Summary> {
   const { store, spec } = options;
   const clock = stopwatch();
   const input = options.input ?? (await findInput(store, spec, options.layout));
@@ -31,31 +36,57 @@ export async function summarize(options: {
   const discover = clock();
   const engine = await openEngine(options.threads ?? 4);
   try {
-    // Until finalize reads the partial's tables, the adapter reads them back (counted as kernel time).
-    const partial = await kernelPartial(
-      () => engine.connect(),
-      {
-        ranges: files.map((file) => ({ file, start: 0, end: file.rows })),
-        storageFiles: files.filter((f) => f.type === 'openshift_storage_usage_line_items'),
-      },
-      spec,
-    );
-    if (partial.rowsIn.pod === 0) {
+    const chunk = {
+      ranges: files.map((file) => ({ file, start: 0, end: file.rows })),
+      storageFiles: files.filter((f) => f.type === 'openshift_storage_usage_line_items'),
+    };
+    const result = await summarizeChunk(engine.db, () => engine.connect(), chunk, spec, 'summary_run');
+    if (result.rowsIn.pod === 0) {
       throw new InputError(
         `no pod usage rows between ${spec.startDate} and ${spec.endDate} at ${input.dataset.location}`,
       );
     }
-    const kernel = clock();
-
-    const { rows, counts } = finalize(partial, spec);
-    return { rows, counts, rowsIn: partial.rowsIn, input, timings: { discover, kernel, finalize: clock() } };
-  } finally {
+    return {
+      ...result,
+      db: engine.db,
+      input,
+      timings: { discover, kernel: result.kernelMs, finalize: result.finalizeMs },
+      close: () => engine.close(),
+    };
+  } catch (error) {
     engine.close();
+    throw error;
   }
 }
 
+/**
+ * One chunk that is a whole dataset (the in-memory path, a fleet's whole-dataset job): the kernel
+ * into a partial (on connections from `connect`), merged (a kernel may write a key in several
+ * parts) and finalized into `{schema}.summary` on `db`.
+ */
+export async function summarizeChunk(
+  db: DuckDBConnection,
+  connect: () => Promise<DuckDBConnection>,
+  chunk: Chunk,
+  spec: RunSpec,
+  schema: string,
+): Promise<FinalizeResult & { kernelMs: number; finalizeMs: number }> {
+  const clock = stopwatch();
+  const raw = `${schema}_kernel`;
+  await createPartial(db, raw);
+  try {
+    await runKernel(connect, chunk, spec, raw);
+    await mergePartials(db, [{ schema: raw }], schema);
+  } finally {
+    await dropPartial(db, raw);
+  }
+  const kernelMs = clock();
+  const result = await finalizeSummary(db, schema, spec);
+  return { ...result, kernelMs, finalizeMs: clock() };
+}
+
 /** Each call returns the milliseconds since the previous one. */
-function stopwatch(): () => number {
+export function stopwatch(): () => number {
   let last = performance.now();
   return () => {
     const now = performance.now();

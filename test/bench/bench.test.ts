@@ -18,6 +18,7 @@ import type { BenchResults, SizeResult } from '../../apps/bench/src/results.js';
 import { parseSize, sizeLabel, spread } from '../../apps/bench/src/stats.js';
 import { benchChart, logDomain, logTicks } from '../../apps/bench/src/svg.js';
 import { evaluateTargets } from '../../apps/bench/src/targets.js';
+import { withSummaryTable } from '../helpers/summary-table.js';
 
 describe('baseline SQL', () => {
   let dir: string;
@@ -35,7 +36,7 @@ describe('baseline SQL', () => {
       const result = await summarize({ store, spec, threads: 2 });
       podRows = result.counts.pod;
       csv = join(dir, 'summary.csv');
-      await writeOutputs([csv], result.rows, spec);
+      await withSummaryTable(result.rows, (table) => writeOutputs([csv], table, spec));
     } finally {
       await store.close();
     }

@@ -16,6 +16,7 @@ import { startRedis, stopChild, type Child, type RedisServer } from '@ocpsum/ser
 import { writeOutputs } from '@ocpsum/sinks';
 import { openStore } from '@ocpsum/storage';
 import { expectSameCsv } from '../helpers/csv.js';
+import { withSummaryTable } from '../helpers/summary-table.js';
 import {
   cliOk,
   firstLine,
@@ -62,7 +63,7 @@ beforeAll(async () => {
     const store = openStore(root);
     try {
       const { rows: summary } = await summarize({ store, spec, threads: 2 });
-      await writeOutputs([memoryCsv(source, month)], summary, spec);
+      await withSummaryTable(summary, (table) => writeOutputs([memoryCsv(source, month)], table, spec));
     } finally {
       await store.close();
     }

@@ -4,7 +4,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { finalize } from '@ocpsum/core';
 import { encodePartial } from '@ocpsum/codec';
 import { openEngine, runKernel, type Engine } from '@ocpsum/kernel';
-import { writeOutputs } from '@ocpsum/sinks';
+import { openSinkDatabase, rowsToSummaryTable, writeOutputs } from '@ocpsum/sinks';
 import { loadChunk } from './chunk-input.js';
 import { collectGarbage } from './heap.js';
 import { QUEUES, partialKey, queuePrefix } from './names.js';
@@ -127,7 +127,13 @@ export class FleetWorker {
     const started = performance.now();
     const { rows, counts } = finalize(partial, data.spec);
     const finalizeMs = performance.now() - started;
-    await writeOutputs(data.outputs, rows, data.spec);
+    // Until finalize writes the table: its rows loaded into one for the sinks.
+    const sinkDb = await openSinkDatabase();
+    try {
+      await writeOutputs(data.outputs, await rowsToSummaryTable(sinkDb.db, rows, data.spec.byPod), data.spec);
+    } finally {
+      sinkDb.close();
+    }
     await this.records.chunkDone(data.runId);
     await finishRun(this.records, this.options.events, data.runId, {
       status: 'done',

@@ -2,7 +2,7 @@ import { Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { finalize, emptyPartial } from '@ocpsum/core';
 import { decodePartial } from '@ocpsum/codec';
-import { writeOutputs } from '@ocpsum/sinks';
+import { openSinkDatabase, rowsToSummaryTable, writeOutputs } from '@ocpsum/sinks';
 import { finishRun, jobInfo, notify, observed, type FleetEvents } from './events.js';
 import { QUEUES, partialKey, queuePrefix } from './names.js';
 import { parsePayload, reduceJobSchema, type ReduceJob } from './payloads.js';
@@ -99,7 +99,13 @@ export class Reducer {
     const mergeMs = performance.now() - started;
     const { rows, counts } = finalize(merged, data.spec);
     const finalizeMs = performance.now() - started - mergeMs;
-    await writeOutputs(data.outputs, rows, data.spec);
+    // Until finalize writes the table: its rows loaded into one for the sinks.
+    const sinkDb = await openSinkDatabase();
+    try {
+      await writeOutputs(data.outputs, await rowsToSummaryTable(sinkDb.db, rows, data.spec.byPod), data.spec);
+    } finally {
+      sinkDb.close();
+    }
     const sinkMs = performance.now() - started - mergeMs - finalizeMs;
 
     const peakRss: Record<string, number> = {};

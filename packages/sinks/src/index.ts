@@ -1,6 +1,8 @@
-export { csvBatches, csvCell } from './csv.js';
-export { writeParquetFiles } from './parquet.js';
-export { prepareOutput, writeOutputs, type OutputTiming, type PreparedOutput } from './outputs.js';
+export type { OutputTiming, PreparedOutput, SummarySource } from './interfaces.js';
+export { prepareOutput, writeOutputs } from './outputs.js';
+export { SUMMARY_ORDER, SUMMARY_SQL_TYPES } from './summary-sql.js';
+export { openSinkDatabase, type SinkDatabase } from './duckdb.js';
+export { rowsToSummaryTable } from './rows-table.js';
 export {
   checkPostgresReachable,
   checkPostgresTarget,

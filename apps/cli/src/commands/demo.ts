@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { runSpec, type SummaryRow } from '@ocpsum/core';
 import { generateSynthetic } from '@ocpsum/generate';
 import { summarize } from '@ocpsum/kernel';
-import { writeOutputs } from '@ocpsum/sinks';
+import { openSinkDatabase, rowsToSummaryTable, writeOutputs } from '@ocpsum/sinks';
 import { LocalStore } from '@ocpsum/storage';
 import { DEFAULT_ORG, DEFAULT_SOURCE, reportDataset } from '../dataset-options.js';
 import { table } from '../format.js';
@@ -35,7 +35,13 @@ export function demoCommand(): Command {
       const result = await summarize({ store: new LocalStore(flags.sample), spec });
       reportDataset(result.input.dataset);
       const outputs = [`${flags.out}/summary.csv`, flags.out];
-      await writeOutputs(outputs, result.rows, spec);
+      // Until finalize writes the table: its rows loaded into one for the sinks.
+      const sinkDb = await openSinkDatabase();
+      try {
+        await writeOutputs(outputs, await rowsToSummaryTable(sinkDb.db, result.rows, spec.byPod), spec);
+      } finally {
+        sinkDb.close();
+      }
       console.log(describeRun(result, performance.now() - started, outputs));
       console.log(`\nTop namespaces by CPU usage, ${spec.startDate} to ${spec.endDate}:\n`);
       console.log(topNamespaces(result.rows, 8));

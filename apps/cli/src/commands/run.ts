@@ -4,7 +4,13 @@ import type { RunSpec } from '@ocpsum/core';
 import { findInput, rowsOf, type DatasetInput } from '@ocpsum/input';
 import { summarize, type SummaryResult } from '@ocpsum/kernel';
 import { redactUrl } from '@ocpsum/core';
-import { checkPostgresReachable, writeOutputs, type OutputTiming } from '@ocpsum/sinks';
+import {
+  checkPostgresReachable,
+  openSinkDatabase,
+  rowsToSummaryTable,
+  writeOutputs,
+  type OutputTiming,
+} from '@ocpsum/sinks';
 import { openStore } from '@ocpsum/storage';
 import { addDatasetOptions, integer, reportDataset, specFromFlags, type DatasetFlags } from '../dataset-options.js';
 import { addFleetOptions, addPlanOptions, type FleetFlags, type PlanFlags } from '../fleet-options.js';
@@ -55,8 +61,15 @@ export function runCommand(): Command {
         const store = openStore(flags.root);
         try {
           const result = await summarize({ store, spec, input, threads: flags.threads });
-          const writes = await writeOutputs(flags.out, result.rows, spec);
-          console.log(describeRun(result, performance.now() - started, flags.out, writes));
+          // Until finalize writes the table: its rows loaded into one for the sinks.
+          const sinkDb = await openSinkDatabase(flags.threads);
+          try {
+            const summary = await rowsToSummaryTable(sinkDb.db, result.rows, spec.byPod);
+            const writes = await writeOutputs(flags.out, summary, spec);
+            console.log(describeRun(result, performance.now() - started, flags.out, writes));
+          } finally {
+            sinkDb.close();
+          }
         } finally {
           await store.close();
         }

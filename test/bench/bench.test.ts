@@ -32,10 +32,14 @@ describe('baseline SQL', () => {
     const spec = runSpec({ ...DATASET, reference: { enabledKeys: ENABLED_KEYS, costCategories: [], nodeRoles: [] } });
     const store = new LocalStore(root);
     try {
-      const result = await summarize({ store, spec, threads: 2 });
-      podRows = result.counts.pod;
-      csv = join(dir, 'summary.csv');
-      await writeOutputs([csv], result.rows, spec);
+      const summary = await summarize({ store, spec, threads: 2 });
+      try {
+        podRows = summary.counts.pod;
+        csv = join(dir, 'summary.csv');
+        await writeOutputs([csv], summary, spec);
+      } finally {
+        summary.close();
+      }
     } finally {
       await store.close();
     }

@@ -46,8 +46,8 @@ async function run(ds: Dataset, window: { startDate?: string; endDate?: string }
     ...window,
     reference: { enabledKeys: ['app'], costCategories: [], nodeRoles: [] },
   });
-  const result = await kernel.summarize({ store: new storage.LocalStore(ds.root), spec });
-  return result.rows;
+  const { summaryOf } = await import('../helpers/summarize.js');
+  return (await summaryOf(await kernel.summarize({ store: new storage.LocalStore(ds.root), spec }))).rows;
 }
 
 /** Writes the same scenario with TIMESTAMP, nise-style VARCHAR or TIMESTAMPTZ interval_start. */

@@ -4,9 +4,25 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { finalize, mergePartials, runSpec, type RunSpec } from '@ocpsum/core';
+import { join } from 'node:path';
+import { runSpec, type RunSpec } from '@ocpsum/core';
 import { findInput } from '@ocpsum/input';
-import { kernelPartial, openEngine, type Engine, type FileSchema, type RowRange } from '@ocpsum/kernel';
+import {
+  createPartial,
+  dropPartial,
+  finalizeSummary,
+  mergePartials,
+  openEngine,
+  partialDays,
+  readSummaryRows,
+  runKernel,
+  summarizeChunk,
+  writePartialDay,
+  type Engine,
+  type FileSchema,
+  type PartialSource,
+  type RowRange,
+} from '@ocpsum/kernel';
 import { LocalStore, localFiles } from '@ocpsum/storage';
 import {
   makeDataset,
@@ -23,6 +39,7 @@ import {
 import { expectSameRows } from '../helpers/rows.js';
 
 let engine: Engine;
+let schemas = 0;
 beforeAll(async () => {
   engine = await openEngine(2);
 });
@@ -196,16 +213,40 @@ test('kernel per row range + merge in any order equals one pass', async () => {
         );
         const chunks = Array.from({ length: data.chunks }, (_, c) => ranges.filter((_, i) => i % data.chunks === c));
         // All at once on one engine, as on a worker running several kernels: they share one table of pods with volumes.
-        const partials = await Promise.all(
-          chunks.map((chunk) => kernelPartial(() => engine.connect(), { ranges: chunk, storageFiles }, run)),
+        const cuts = chunks.map(() => `cut_${++schemas}`);
+        await Promise.all(
+          chunks.map(async (chunk, c) => {
+            await createPartial(engine.db, cuts[c]);
+            await runKernel(() => engine.connect(), { ranges: chunk, storageFiles }, run, cuts[c]);
+          }),
         );
-        const merged = finalize(mergePartials(shuffle(partials, data.order.slice(3))), run);
+        // Every other chunk travels as the fleet ships it: a Parquet file per day.
+        const sources: PartialSource[] = [];
+        for (const [c, schema] of cuts.entries()) {
+          if (c % 2 === 0) sources.push({ schema });
+          else {
+            const packed = [];
+            for (const day of await partialDays(engine.db, schema)) {
+              const file = join(ds.root, `${schema}-${day}.parquet`);
+              await writePartialDay(engine.db, schema, day, file);
+              packed.push(file);
+            }
+            sources.push({ packed });
+          }
+        }
+        const mergedSchema = `merged_${++schemas}`;
+        await mergePartials(engine.db, shuffle(sources, data.order.slice(3)), mergedSchema);
+        const merged = await finalizeSummary(engine.db, mergedSchema, run);
+        const mergedRows = await readSummaryRows(engine.db, mergedSchema, run.byPod);
 
         const whole = files.map((file) => ({ file, start: 0, end: file.rows }));
-        const onePass = finalize(await kernelPartial(() => engine.connect(), { ranges: whole, storageFiles }, run), run);
+        const oneSchema = `one_${++schemas}`;
+        const onePass = await summarizeChunk(engine.db, () => engine.connect(), { ranges: whole, storageFiles }, run, oneSchema);
+        const onePassRows = await readSummaryRows(engine.db, oneSchema, run.byPod);
+        for (const schema of [...cuts, mergedSchema, oneSchema]) await dropPartial(engine.db, schema);
 
         expect(merged.counts).toEqual(onePass.counts);
-        expectSameRows(merged.rows, onePass.rows);
+        expectSameRows(mergedRows, onePassRows);
       } finally {
         await removeDataset(ds);
       }

@@ -2,48 +2,30 @@
  * The SQL merge (`mergePartials`) and finalize (`finalizeSummary`) of packages/kernel:
  * - merge cases worked out by hand (sums with NULLs, maxes, NULL vs '' keys, the latest label tie);
  * - every merge file follows its table's rules in PARTIAL_TABLES (fast-check, any split and order);
- * - finalize's table: koku's columns in SUMMARY_COLUMNS order, with their types, and no helper left;
- * - the fleet's promise: the kernel over random cuts of random data, partials shipped as schemas or
- *   Parquet files, merged in SQL in any order and grouping, finalized in SQL, gives the rows of the
- *   JavaScript finalize(mergePartials(...)), the oracle while it exists.
- * The golden scenarios are checked the same way in sql-finalize-golden.test.ts.
+ * - finalize's table: koku's columns in SUMMARY_COLUMNS order, with their types, and no helper left.
+ * The rows themselves are held to hand-computed values by the golden suites, and cut + merge to one
+ * pass by merge-property.test.ts.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, test } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { SUMMARY_COLUMNS, runSpec, type RunSpec } from '@ocpsum/core';
-import { findInput } from '@ocpsum/input';
+import { SUMMARY_COLUMNS, runSpec } from '@ocpsum/core';
 import {
   PARTIAL_TABLES,
   PARTIAL_TABLE_NAMES,
   finalizeSummary,
   mergePartials,
   openEngine,
+  partialDays,
   partialTablesDdl,
   readSummaryRows,
-  runKernel,
   summarySelect,
+  writePartialDay,
   type Engine,
-  type FileSchema,
   type PartialSource,
   type PartialTableName,
-  type RowRange,
 } from '@ocpsum/kernel';
-import { LocalStore, localFiles } from '@ocpsum/storage';
-import {
-  makeDataset,
-  namespaceLabelsRow,
-  nodeLabelsRow,
-  podRow,
-  removeDataset,
-  storageRow,
-  writeNamespaceLabels,
-  writeNodeLabels,
-  writePodUsage,
-  writeStorageUsage,
-} from '../helpers/parquet.js';
 import { appendRows } from '../helpers/partial-tables.js';
-import { copyToParquet, expectSqlMatchesJs } from '../helpers/sql-finalize.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,6 +69,17 @@ async function tableRows(schema: string, table: PartialTableName): Promise<Value
 function compareValues(a: Value[], b: Value[]): number {
   const key = (v: Value[]) => JSON.stringify(v);
   return key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+}
+
+/** The partial's days as the fleet ships them: one packed Parquet file each. */
+async function packedDays(schema: string, folder: string): Promise<string[]> {
+  const files = [];
+  for (const day of await partialDays(db, schema)) {
+    const file = join(folder, `${schema}-${day}.parquet`);
+    await writePartialDay(db, schema, day, file);
+    files.push(file);
+  }
+  return files;
 }
 
 async function drop(...names: string[]): Promise<void> {
@@ -208,7 +201,7 @@ describe('mergePartials, worked out by hand', () => {
     await drop(a, b, into);
   });
 
-  it('reads partials shipped as Parquet files, alone or with schemas; a table without files is empty', async () => {
+  it('reads partials shipped as packed Parquet days, alone or with schemas; a table without rows stays empty', async () => {
     const a = await emptyPartial();
     const b = await emptyPartial();
     await appendRows(db, a, 'pods', [pod({}, 'i-1', [1, 1, 1, 1, 1, 1, 1, 1, 1, 1])]);
@@ -216,21 +209,21 @@ describe('mergePartials, worked out by hand', () => {
     await appendRows(db, b, 'capacity', [[D, Date.UTC(2025, 9, 1) * 1000, 'n1', 3600, null]]);
     const folder = await mkdtemp(join(tmpdir(), 'ocpsum-merge-'));
     try {
-      const files = await copyToParquet(db, b, join(folder, 'b'));
-      const onlyPods: PartialSource = { parquet: { pods: files.pods } };
+      const file = join(folder, 'b.parquet');
+      await writePartialDay(db, b, '2025-10-01', file);
       const both = `m${++schemas}`;
-      await mergePartials(db, [{ schema: a }, { parquet: files }], both);
+      await mergePartials(db, [{ schema: a }, { packed: [file] }], both);
       expect(await tableRows(both, 'pods')).toEqual([
         [D, 'web', 'n1', null, '{}', 'i-1', 3, 3, 3, 3, 3, 3, 3, 3, 2, 2],
       ]);
       expect(await tableRows(both, 'capacity')).toEqual([[D, Date.UTC(2025, 9, 1) * 1000, 'n1', 3600, null]]);
-      const parquetOnly = `m${++schemas}`;
-      await mergePartials(db, [onlyPods, { parquet: { pods: [...files.pods, ...files.pods] } }], parquetOnly);
-      expect(await tableRows(parquetOnly, 'pods')).toEqual([
-        [D, 'web', 'n1', null, '{}', 'i-1', 6, 6, 6, 6, 6, 6, 6, 6, 2, 2],
+      const twice = `m${++schemas}`;
+      await mergePartials(db, [{ packed: [file, file] }], twice);
+      expect(await tableRows(twice, 'pods')).toEqual([
+        [D, 'web', 'n1', null, '{}', 'i-1', 4, 4, 4, 4, 4, 4, 4, 4, 2, 2],
       ]);
-      expect(await tableRows(parquetOnly, 'capacity')).toEqual([]);
-      await drop(both, parquetOnly);
+      expect(await tableRows(twice, 'storage')).toEqual([]);
+      await drop(both, twice);
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
@@ -332,9 +325,7 @@ test.each(PARTIAL_TABLE_NAMES)(
                 table,
                 rows.filter((_, i) => split[i] % parts === p),
               );
-              sources.push(
-                parquet[p] ? { parquet: await copyToParquet(db, schema, join(folder, schema)) } : { schema },
-              );
+              sources.push(parquet[p] ? { packed: await packedDays(schema, folder) } : { schema });
             }
             const into = `m${++schemas}`;
             made.push(into);
@@ -414,241 +405,3 @@ describe('finalizeSummary', () => {
     await drop(schema);
   });
 });
-
-// ---------------------------------------------------------------------------------------------
-// Kernel on random cuts → SQL merge → SQL finalize equals the JavaScript finalize
-
-const hour = fc
-  .integer({ min: 0, max: 47 })
-  .map((h) => `2024-02-${String(1 + Math.floor(h / 24)).padStart(2, '0')} ${String(h % 24).padStart(2, '0')}:00:00`);
-const labelHour = fc
-  .constantFrom(0, 5, 23, 24, 47)
-  .map((h) => `2024-02-${String(1 + Math.floor(h / 24)).padStart(2, '0')} ${String(h % 24).padStart(2, '0')}:00:00`);
-const value = fc.option(fc.integer({ min: 0, max: 100_000 }), { nil: null, freq: 6 });
-const labels = fc.constantFrom(
-  '{"app":"web","env":"prod"}',
-  'label_app:db|label_tier:x',
-  '{"tier":"y"}',
-  '{"app":"ünï \\"q\\""}',
-  '',
-  null,
-  '{}',
-);
-const nodeLabelSets = fc.oneof(
-  { arbitrary: labels, weight: 6 },
-  {
-    arbitrary: fc.constantFrom(
-      '{"node_role_kubernetes_io":"infra","app":"web"}',
-      'label_tier:x|label_node_role_kubernetes_io:infra',
-    ),
-    weight: 1,
-  },
-);
-const ns = fc.oneof(
-  { arbitrary: fc.constantFrom('a', 'openshift-c', ''), weight: 12 },
-  { arbitrary: fc.constant('openshift-kube-apiserver'), weight: 1 },
-);
-const nodeRole = fc.oneof(
-  { arbitrary: fc.constant(null), weight: 8 },
-  { arbitrary: fc.constantFrom('master', 'infra', 'worker', '', 'control-plane'), weight: 1 },
-);
-const pod = fc.constantFrom('p1', 'p2', 'p3', '');
-
-const podUsage = fc.record({
-  interval_start: hour,
-  namespace: ns,
-  node: fc.constantFrom('n1', 'n2', 'n3', '', null),
-  pod,
-  resource_id: fc.constantFrom('r1', 'r2', null),
-  node_role: nodeRole,
-  pod_labels: labels,
-  pod_usage_cpu_core_seconds: value,
-  pod_request_cpu_core_seconds: value,
-  pod_limit_cpu_core_seconds: value,
-  pod_usage_memory_byte_seconds: value,
-  pod_request_memory_byte_seconds: value,
-  pod_limit_memory_byte_seconds: value,
-  pod_effective_usage_cpu_core_seconds: value,
-  pod_effective_usage_memory_byte_seconds: value,
-  node_capacity_cpu_cores: value,
-  node_capacity_cpu_core_seconds: value,
-  node_capacity_memory_bytes: value,
-  node_capacity_memory_byte_seconds: value,
-});
-const storageUsage = fc.record({
-  interval_start: hour,
-  namespace: fc.option(ns, { nil: null, freq: 8 }),
-  pod: fc.option(pod, { nil: null, freq: 8 }),
-  persistentvolumeclaim: fc.constantFrom('c1', 'c2', '', null),
-  persistentvolume: fc.constantFrom('v1', 'v2', null),
-  storageclass: fc.constantFrom('gp3', null),
-  csi_volume_handle: fc.constantFrom('h1', '', null),
-  persistentvolume_labels: labels,
-  persistentvolumeclaim_labels: labels,
-  persistentvolumeclaim_capacity_bytes: value,
-  persistentvolumeclaim_capacity_byte_seconds: value,
-  volume_request_storage_byte_seconds: value,
-  persistentvolumeclaim_usage_byte_seconds: value,
-});
-const nodeLabels = fc.record({
-  interval_start: labelHour,
-  node: fc.constantFrom('n1', 'n2', 'n3'),
-  node_labels: nodeLabelSets,
-});
-const namespaceLabels = fc.record({ interval_start: labelHour, namespace: ns, namespace_labels: labels });
-
-const dataset = fc.record({
-  pods: fc.array(podUsage, { minLength: 1, maxLength: 120 }),
-  podsWithRole: fc.array(podUsage, { maxLength: 60, size: 'medium' }),
-  storage: fc.array(storageUsage, { maxLength: 30 }),
-  nodeLabels: fc.array(nodeLabels, { maxLength: 30 }),
-  namespaceLabels: fc.array(namespaceLabels, { maxLength: 20 }),
-  byPod: fc.boolean(),
-  cuts: fc.array(fc.integer({ min: 0, max: 9973 }), { minLength: 1, maxLength: 8 }),
-  chunks: fc.integer({ min: 1, max: 5 }),
-  order: fc.array(fc.nat(), { minLength: 40, maxLength: 40 }),
-  parquet: fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }),
-  /** Merge in two levels (some partials first, then that with the rest), as a reduce by groups would. */
-  twoLevels: fc.boolean(),
-});
-
-function spec(byPod: boolean): RunSpec {
-  return runSpec({
-    org: 'org1234567',
-    source: '6f1c4a2e-1b2c-4d3e-8f90-0123456789ab',
-    year: 2024,
-    month: 2,
-    byPod,
-    clusterAlias: "it's",
-    reportPeriodId: 12,
-    reference: {
-      enabledKeys: ['app', 'env', 'tier'],
-      costCategories: [
-        { id: 3, pattern: 'openshift-%' },
-        { id: 5, pattern: '%' },
-        { id: 4, pattern: '_' },
-        { id: 6, pattern: '% unallocated' },
-      ],
-      // (n1, r2), (n2, r1) and n3 have their roles inferred
-      nodeRoles: [
-        { node: 'n1', resourceId: 'r1', role: 'worker' },
-        { node: 'n1', resourceId: 'r1', role: 'infra' },
-        { node: 'n2', resourceId: 'r2', role: 'master' },
-        { node: 'n3', resourceId: '', role: 'infra' },
-      ],
-    },
-  });
-}
-
-function cut(file: FileSchema, cuts: number[]): RowRange[] {
-  const points = [...new Set([0, ...cuts.map((c) => c % (file.rows + 1)), file.rows])].sort((a, b) => a - b);
-  return points.slice(1).map((end, i) => ({ file, start: points[i], end }));
-}
-
-function shuffle<T>(items: T[], order: number[]): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = order[i % order.length] % (i + 1);
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
-
-test('kernel per row range + SQL merge in any order + SQL finalize equals the JavaScript finalize', async () => {
-  await fc.assert(
-    fc.asyncProperty(dataset, async (data) => {
-      const ds = await makeDataset({ year: 2024, month: 2 });
-      try {
-        await writePodUsage(
-          ds,
-          data.pods.map((r) => podRow(r)),
-        );
-        if (data.podsWithRole.length)
-          await writePodUsage(
-            ds,
-            data.podsWithRole.map((r) => podRow(r)),
-            { nodeRole: 'VARCHAR', file: 'part-1.parquet' },
-          );
-        if (data.storage.length)
-          await writeStorageUsage(
-            ds,
-            data.storage.map((r) => storageRow(r)),
-          );
-        if (data.nodeLabels.length)
-          await writeNodeLabels(
-            ds,
-            data.nodeLabels.map((r) => nodeLabelsRow(r)),
-          );
-        if (data.namespaceLabels.length)
-          await writeNamespaceLabels(
-            ds,
-            data.namespaceLabels.map((r) => namespaceLabelsRow(r)),
-          );
-
-        const store = new LocalStore(ds.root);
-        const run = spec(data.byPod);
-        const files = await localFiles(store, (await findInput(store, run)).files);
-        const storageFiles = files.filter((f) => f.type === 'openshift_storage_usage_line_items');
-        const ranges = shuffle(
-          files.flatMap((f) => cut(f, data.cuts)),
-          data.order,
-        );
-        const chunks = Array.from({ length: data.chunks }, (_, c) => ranges.filter((_, i) => i % data.chunks === c));
-        const partials = await Promise.all(
-          chunks.map((chunk) => runKernel(() => engine.connect(), { ranges: chunk, storageFiles }, run)),
-        );
-        const ordered = shuffle(partials, data.order.slice(3));
-        if (!data.twoLevels || ordered.length < 3) {
-          await expectSqlMatchesJs(db, ordered, run, (i) => data.parquet[i]);
-          return;
-        }
-        // Two levels: merge the first two in SQL, then that with the rest.
-        await expectTwoLevelMerge(ordered, run, data.parquet);
-      } finally {
-        await removeDataset(ds);
-      }
-    }),
-    {
-      numRuns: 30,
-      seed: Number(process.env.PROPERTY_SEED ?? 20251001),
-      interruptAfterTimeLimit: 120_000,
-      markInterruptAsFailure: true,
-    },
-  );
-}, 240_000);
-
-async function expectTwoLevelMerge(
-  partials: Awaited<ReturnType<typeof runKernel>>[],
-  run: RunSpec,
-  parquet: boolean[],
-): Promise<void> {
-  const { writePartialTables } = await import('../helpers/partial-tables.js');
-  const { finalize, mergePartials: mergeInJs } = await import('@ocpsum/core');
-  const { expectSameRows } = await import('../helpers/rows.js');
-  const made: string[] = [];
-  const folder = await mkdtemp(join(tmpdir(), 'ocpsum-levels-'));
-  try {
-    const sources: PartialSource[] = [];
-    for (const [i, partial] of partials.entries()) {
-      const schema = `lv${++schemas}`;
-      made.push(schema);
-      await writePartialTables(db, schema, partial);
-      sources.push(parquet[i] ? { parquet: await copyToParquet(db, schema, join(folder, schema)) } : { schema });
-    }
-    const first = `m${++schemas}`;
-    const second = `m${++schemas}`;
-    made.push(first, second);
-    await mergePartials(db, sources.slice(0, 2), first);
-    await mergePartials(db, [...sources.slice(2), { schema: first }], second);
-    const merged = mergeInJs(partials);
-    const rowsIn = { ...merged.rowsIn };
-    const js = finalize(merged, run);
-    const result = await finalizeSummary(db, second, run);
-    expect(result.counts).toEqual(js.counts);
-    expect(result.rowsIn).toEqual(rowsIn);
-    expectSameRows(await readSummaryRows(db, second), js.rows);
-  } finally {
-    await drop(...made);
-    await rm(folder, { recursive: true, force: true });
-  }
-}

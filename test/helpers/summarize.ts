@@ -1,5 +1,5 @@
 import { runSpec, type Reference, type RunSpec } from '@ocpsum/core';
-import { summarize } from '@ocpsum/kernel';
+import { readSummaryRows, summarize } from '@ocpsum/kernel';
 import { LocalStore } from '@ocpsum/storage';
 import type { Dataset } from './parquet.js';
 
@@ -7,8 +7,8 @@ export type SummarizeOptions = Partial<Omit<RunSpec, 'org' | 'source' | 'year' |
   reference?: Partial<Reference>;
 };
 
-/** The in-memory path over a test dataset, with no reference data unless told. */
-export function summarizeDataset(ds: Dataset, options: SummarizeOptions = {}) {
+/** The in-memory path over a test dataset, with no reference data unless told; its rows in output order. */
+export async function summarizeDataset(ds: Dataset, options: SummarizeOptions = {}) {
   const { reference, ...rest } = options;
   const spec = runSpec({
     org: ds.org,
@@ -18,5 +18,15 @@ export function summarizeDataset(ds: Dataset, options: SummarizeOptions = {}) {
     ...rest,
     reference: { enabledKeys: [], costCategories: [], nodeRoles: [], ...reference },
   });
-  return summarize({ store: new LocalStore(ds.root), spec });
+  return summaryOf(await summarize({ store: new LocalStore(ds.root), spec }), spec.byPod);
+}
+
+/** A summary's rows, counts and rows read, its DuckDB closed. */
+export async function summaryOf(summary: Awaited<ReturnType<typeof summarize>>, byPod = false) {
+  try {
+    const rows = await readSummaryRows(summary.db, summary.table.split('.')[0], byPod);
+    return { rows, counts: summary.counts, rowsIn: summary.rowsIn, input: summary.input };
+  } finally {
+    summary.close();
+  }
 }

@@ -61,8 +61,12 @@ beforeAll(async () => {
     const spec = runSpec(id);
     const store = openStore(root);
     try {
-      const { rows: summary } = await summarize({ store, spec, threads: 2 });
-      await writeOutputs([memoryCsv(source, month)], summary, spec);
+      const summary = await summarize({ store, spec, threads: 2 });
+      try {
+        await writeOutputs([memoryCsv(source, month)], summary, spec);
+      } finally {
+        summary.close();
+      }
     } finally {
       await store.close();
     }

@@ -1,5 +1,8 @@
 import type { SummaryRow } from './interfaces.js';
 
+/** koku's `infrastructure_usage_cost` of pod and storage rows: the summary writes no cost. */
+export const INFRASTRUCTURE_USAGE_COST = '{"cpu": 0.000000000, "memory": 0.000000000, "storage": 0.000000000}';
+
 /** What a column holds: sinks map these to their own types. */
 export type ColumnKind = 'integer' | 'text' | 'date' | 'number' | 'json';
 
@@ -50,8 +53,8 @@ export function summaryColumns(byPod: boolean): (keyof SummaryRow)[] {
   return (Object.keys(SUMMARY_COLUMNS) as (keyof SummaryRow)[]).filter((c) => byPod || c !== 'pod');
 }
 
-/** The columns that identify a row; sorting by them gives every run the same order. */
-const ORDER: (keyof SummaryRow)[] = [
+/** The columns that identify a row, in the order rows are written: every run writes the same rows in the same order. */
+export const SUMMARY_ORDER_COLUMNS: readonly (keyof SummaryRow)[] = [
   'data_source',
   'usage_start',
   'namespace',
@@ -66,14 +69,17 @@ const ORDER: (keyof SummaryRow)[] = [
   'volume_labels',
 ];
 
-export function compareRows(a: SummaryRow, b: SummaryRow): number {
-  for (const column of ORDER) {
-    const x = a[column] as string | null;
-    const y = b[column] as string | null;
-    if (x === y) continue;
-    if (x === null) return -1;
-    if (y === null) return 1;
-    return x < y ? -1 : 1;
-  }
-  return 0;
-}
+/**
+ * The ORDER BY of every output: NULLs first, then ascending (text by its UTF-8 bytes, DuckDB's
+ * default collation).
+ */
+export const SUMMARY_ORDER_BY = SUMMARY_ORDER_COLUMNS.map((c) => `${c} ASC NULLS FIRST`).join(', ');
+
+/** The DuckDB type of each kind of column, in the summary table finalize writes and sinks read. */
+export const SUMMARY_SQL_TYPES: Readonly<Record<ColumnKind, 'INTEGER' | 'VARCHAR' | 'DATE' | 'DOUBLE'>> = {
+  integer: 'INTEGER',
+  text: 'VARCHAR',
+  date: 'DATE',
+  number: 'DOUBLE',
+  json: 'VARCHAR',
+};

@@ -14,10 +14,11 @@ import {
   CostCategories,
   INFRASTRUCTURE_USAGE_COST,
   SUMMARY_COLUMNS,
+  SUMMARY_ORDER_BY,
+  SUMMARY_SQL_TYPES,
   mergeLabelJson,
   sqlIdentifier,
   summaryColumns,
-  type ColumnKind,
   type RowCounts,
   type RunSpec,
   type SummaryCounts,
@@ -28,44 +29,15 @@ import { paramsFor, sqlStatement } from './sql-files.js';
 /** The namespaces of unallocated rows (docs/rules.md §8), matched against the cost categories too. */
 export const UNALLOCATED_NAMESPACES = ['Platform unallocated', 'Worker unallocated'] as const;
 
-const COLUMN_TYPES: Record<ColumnKind, string> = {
-  integer: 'INTEGER',
-  text: 'VARCHAR',
-  date: 'DATE',
-  number: 'DOUBLE',
-  json: 'VARCHAR',
-};
 
 /** `CREATE TABLE {schema}.summary`: every column of SUMMARY_COLUMNS in its order, `pod` included. */
 export function summaryTableDdl(schema: string): string {
   const columns = Object.entries(SUMMARY_COLUMNS)
-    .map(([name, kind]) => `${name} ${COLUMN_TYPES[kind]}`)
+    .map(([name, kind]) => `${name} ${SUMMARY_SQL_TYPES[kind]}`)
     .join(', ');
   return `CREATE TABLE ${sqlIdentifier(schema)}.summary (${columns})`;
 }
 
-/**
- * The order of the summary rows, as `compareRows` (core) orders them: the columns that identify a row,
- * NULL first. The summary table has no order of its own: whoever reads it in order (sinks, CSV) uses
- * this. DuckDB compares strings by their UTF-8 bytes (code points), JavaScript by UTF-16 units: the two
- * differ only between a character above U+FFFF and one in U+E000–U+FFFF.
- */
-export const SUMMARY_ORDER_BY = [
-  'data_source',
-  'usage_start',
-  'namespace',
-  'node',
-  'resource_id',
-  'pod',
-  'pod_labels',
-  'persistentvolumeclaim',
-  'persistentvolume',
-  'storageclass',
-  'csi_volume_handle',
-  'volume_labels',
-]
-  .map((c) => `${c} ASC NULLS FIRST`)
-  .join(', ');
 
 /** `SELECT` of the summary's output columns (`pod` only with `byPod`) in row order. */
 export function summarySelect(schema: string, byPod: boolean): string {
@@ -92,7 +64,7 @@ const HELPER_TABLES: Record<string, string> = {
 /**
  * Makes `{schema}.summary` from the merged partial in `schema` (one row per key in each table, as a
  * kernel or `mergePartials` writes it): pod, storage and unallocated rows, exactly as core's
- * `finalize` makes them. Read it in order with `summarySelect` (or ORDER BY `SUMMARY_ORDER_BY`).
+ * `finalize` makes them. Read it in order with `summarySelect` (or ORDER BY core's `SUMMARY_ORDER_BY`).
  */
 export async function finalizeSummary(db: DuckDBConnection, schema: string, spec: RunSpec): Promise<FinalizeResult> {
   const s = sqlIdentifier(schema);

@@ -18,7 +18,6 @@ export {
   readSummaryRows,
   summarySelect,
   summaryTableDdl,
-  SUMMARY_ORDER_BY,
   UNALLOCATED_NAMESPACES,
   type FinalizeResult,
 } from './finalize.js';

@@ -1,6 +1,6 @@
-export { csvBatches, csvCell } from './csv.js';
-export { writeParquetFiles } from './parquet.js';
-export { prepareOutput, writeOutputs, type OutputTiming, type PreparedOutput } from './outputs.js';
+export type { OutputTiming, PreparedOutput, SummarySource } from './interfaces.js';
+export { prepareOutput, writeOutputs } from './outputs.js';
+
 export {
   checkPostgresReachable,
   checkPostgresTarget,

@@ -1,62 +1,29 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
-import { SUMMARY_COLUMNS, sqlString, type SummaryRow } from '@ocpsum/core';
-import { csvBatches, csvCell } from './csv.js';
+import { sqlString, SUMMARY_COLUMNS, summaryColumns, type RunSpec, type SummaryRow } from '@ocpsum/core';
+import { prepareFile } from './files.js';
+import type { PreparedOutput, SummarySource } from './interfaces.js';
+import { summarySelect } from './summary-sql.js';
 
-/** Staging types: dates are staged as text and cast when written. */
-function sqlType(column: keyof SummaryRow): 'BIGINT' | 'VARCHAR' | 'DOUBLE' {
-  const kind = SUMMARY_COLUMNS[column];
-  return kind === 'integer' ? 'BIGINT' : kind === 'number' ? 'DOUBLE' : 'VARCHAR';
-}
-
-const output = (column: keyof SummaryRow) =>
-  SUMMARY_COLUMNS[column] === 'date' ? `CAST(${column} AS DATE) AS ${column}` : column;
+/** Integers are written as INT64, as ocpsum's Parquet always had them; the other columns keep their type. */
+const parquetColumn = (column: keyof SummaryRow) =>
+  SUMMARY_COLUMNS[column] === 'integer' ? `CAST(${column} AS BIGINT) AS ${column}` : column;
 
 /**
- * Writes rows as Parquet files, one per group (e.g. per day), into a fresh temporary folder;
- * returns the files, and a cleanup for the folder. Typed columns: dates as DATE, sums as DOUBLE.
+ * Writes the summary's rows (those of `where`, all by default) as one Parquet file with DuckDB's
+ * `COPY … TO`, in `SUMMARY_ORDER_BY`: dates as DATE, sums as DOUBLE, labels as JSON text, Snappy.
  */
-export async function writeParquetFiles(
-  rows: readonly SummaryRow[],
+export async function copyParquet(
+  source: SummarySource,
   columns: readonly (keyof SummaryRow)[],
-  groupOf: (row: SummaryRow) => string,
-): Promise<{ files: Map<string, string>; cleanup: () => Promise<void> }> {
-  const folder = await mkdtemp(join(tmpdir(), 'ocpsum-parquet-'));
-  const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
-  const db = await instance.connect();
-  try {
-    // Staged through CSV: DuckDB's CSV reader takes a few hundred thousand rows in a blink, where
-    // appending cell by cell from JavaScript took seconds. Quoted "" stays an empty string.
-    const staging = join(folder, 'staging.csv');
-    await writeFile(
-      staging,
-      csvBatches(rows, columns, { header: true, lead: { name: 'grp', cell: (row) => csvCell(groupOf(row)) } }),
-    );
-    const types = [`grp: 'VARCHAR'`, ...columns.map((c) => `${c}: '${sqlType(c)}'`)].join(', ');
-    await db.run(
-      `CREATE TABLE summary AS SELECT * FROM read_csv(${sqlString(staging)}, header = true, allow_quoted_nulls = false, columns = {${types}})`,
-    );
-    const files = new Map<string, string>();
-    const groups = (await db.runAndReadAll('SELECT DISTINCT grp FROM summary ORDER BY grp')).getColumnsObjectJS() as {
-      grp: string[];
-    };
-    for (const [i, group] of groups.grp.entries()) {
-      const file = join(folder, `part-${i}.parquet`);
-      const prepared = await db.prepare(
-        `COPY (SELECT ${columns.map(output).join(', ')} FROM summary WHERE grp = $grp) TO ${sqlString(file)} (FORMAT parquet)`,
-      );
-      prepared.bind({ grp: group });
-      await prepared.run();
-      files.set(group, file);
-    }
-    return { files, cleanup: () => rm(folder, { recursive: true, force: true }) };
-  } catch (error) {
-    await rm(folder, { recursive: true, force: true });
-    throw error;
-  } finally {
-    db.closeSync();
-    instance.closeSync();
-  }
+  path: string,
+  where?: string,
+): Promise<void> {
+  await source.db.run(
+    `COPY (${summarySelect(source, columns, { where, column: parquetColumn })}) TO ${sqlString(path)} ` +
+      `(FORMAT parquet, COMPRESSION snappy)`,
+  );
+}
+
+/** `FILE.parquet`: every row in one file; written aside, renamed on commit. */
+export function prepareParquet(target: string, source: SummarySource, spec: RunSpec): Promise<PreparedOutput> {
+  return prepareFile(target, (temporary) => copyParquet(source, summaryColumns(spec.byPod), temporary));
 }

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { sqlIdentifier, type SummaryRow } from '@ocpsum/core';
+import { sqlIdentifier } from '@ocpsum/core';
 import type { SummaryTable } from './postgres-schema.js';
 
 /** koku's tables that the summary's foreign keys reference. */
@@ -47,13 +47,14 @@ async function absent(client: pg.Client, reference: Reference, values: number[])
  * the table's foreign keys say (koku's: `reporting_ocpusagereportperiod.id`,
  * `reporting_ocp_cost_category.id`; koku declares them deferred, so a bad id would otherwise only
  * fail at COMMIT). A table without the report period key is still checked against
- * `reporting_ocpusagereportperiod` when the schema has one. Throws a message naming the id and the table.
+ * `reporting_ocpusagereportperiod` when the schema has one. `costCategoryIds`: the distinct ids the
+ * rows hold. Throws a message naming the id and the table.
  */
 export async function checkReferences(
   client: pg.Client,
   table: SummaryTable,
   reportPeriodId: number | null,
-  rows: readonly SummaryRow[],
+  costCategoryIds: readonly number[],
 ): Promise<void> {
   const keys = await foreignKeys(client, table);
   if (reportPeriodId !== null) {
@@ -74,9 +75,7 @@ export async function checkReferences(
   }
   const category = keys.get('cost_category_id');
   if (category) {
-    const ids = new Set<number>();
-    for (const row of rows) if (row.cost_category_id !== null) ids.add(row.cost_category_id);
-    const missing = ids.size ? await absent(client, category, [...ids]) : [];
+    const missing = costCategoryIds.length ? await absent(client, category, [...costCategoryIds]) : [];
     if (missing.length) {
       throw new Error(
         `cost category id ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not in ${category.table} ` +

@@ -1,14 +1,17 @@
-import { randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { redactUrl, sqlIdentifier, type RunSpec, type SummaryRow } from '@ocpsum/core';
-import { csvBatches } from './csv.js';
-import type { PreparedOutput } from './outputs.js';
+import { redactUrl, sqlIdentifier, type RunSpec } from '@ocpsum/core';
+import { copyCsv } from './csv.js';
+import type { PreparedOutput, SummarySource } from './interfaces.js';
 import { checkReferences } from './postgres-keys.js';
 import { ensureMonthPartitions, type MonthPartition } from './postgres-partitions.js';
 import { ensureSummaryTable, initTables, writtenColumns, type SummaryTable } from './postgres-schema.js';
+import { distinctIntegers } from './summary-sql.js';
 
 /**
  * A PostgreSQL target is ONE string, so it travels in job payloads like any other output:
@@ -150,15 +153,17 @@ export function checkPostgresTarget(target: string, source: string): PostgresTar
  * Prepares the replacement of the run's rows in koku's daily summary table, not committed:
  * connect; create the table if missing (koku's shape); check the report period and cost
  * categories the rows reference; give the window's months their partitions (own short transaction,
- * see postgres-partitions.ts); then BEGIN, lock the (table, source) against concurrent ocpsum
- * writers, DELETE the source's summary rows in the window with koku's predicate, COPY the new rows with a
- * fresh uuid each. `commit` is COMMIT and `abort` is ROLLBACK. Under READ COMMITTED (PostgreSQL's
- * default) other sessions see the old rows until COMMIT and the new rows after it: never a gap,
- * never both. Any failure rolls back (a lost connection rolls back on the server) and names the sink.
+ * see postgres-partitions.ts); have DuckDB write the rows, a fresh `uuid()` each, as CSV into a
+ * temporary file; then BEGIN, lock the (table, source) against concurrent ocpsum writers, DELETE
+ * the source's summary rows in the window with koku's predicate, and stream the file into
+ * `COPY … FROM STDIN` (no row is held in JavaScript). `commit` is COMMIT and `abort` is ROLLBACK.
+ * Under READ COMMITTED (PostgreSQL's default) other sessions see the old rows until COMMIT and the
+ * new rows after it: never a gap, never both. Any failure rolls back (a lost connection rolls back
+ * on the server) and names the sink.
  */
 export async function preparePostgres(
   target: string,
-  rows: readonly SummaryRow[],
+  source: SummarySource,
   spec: RunSpec,
 ): Promise<PreparedOutput & { detail: string }> {
   const parsed = checkPostgresTarget(target, spec.source);
@@ -173,12 +178,18 @@ export async function preparePostgres(
   let deleted = 0;
   let copied = 0;
   let partitions: MonthPartition[] = [];
+  let folder: string | undefined;
   try {
     const table = await ensureSummaryTable(client, parsed.schema);
     const columns = writtenColumns(table, spec.byPod);
     // Before anything changes: a bad id fails the run with the table's rows and partitions as they were.
-    await checkReferences(client, table, spec.reportPeriodId, rows);
+    await checkReferences(client, table, spec.reportPeriodId, await distinctIntegers(source, 'cost_category_id'));
     partitions = await ensureMonthPartitions(client, table, spec.startDate, spec.endDate);
+    // Written before the transaction begins, which then holds its lock only while the rows are copied.
+    // COPY's CSV reads NULL as an empty unquoted field and an empty string as `""`, as DuckDB writes them.
+    folder = await mkdtemp(join(tmpdir(), 'ocpsum-pg-'));
+    const rows = join(folder, 'rows.csv');
+    await copyCsv(source, columns, rows, { header: false, lead: ['uuid() AS uuid'] });
     await client.query('BEGIN');
     // Two runs of one source would otherwise each delete only the rows they can see and both insert.
     await client.query("SET LOCAL lock_timeout = '300s'");
@@ -195,16 +206,14 @@ export async function preparePostgres(
         `COPY ${table.name} (uuid, ${columns.map((c) => sqlIdentifier(c)).join(', ')}) FROM STDIN WITH (FORMAT csv)`,
       ),
     );
-    // COPY's CSV reads NULL as an empty unquoted field and an empty string as `""`, as the CSV sink writes them.
-    await pipeline(
-      Readable.from(csvBatches(rows, columns, { lead: { name: 'uuid', cell: () => randomUUID() } })),
-      copy,
-    );
+    await pipeline(createReadStream(rows), copy);
     copied = copy.rowCount;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     await closeClient(client);
     throw fail(error);
+  } finally {
+    if (folder) await rm(folder, { recursive: true, force: true });
   }
   let open = true;
   const created = partitions.filter((p) => p.state === 'created').map((p) => `; created partition ${p.name}`);

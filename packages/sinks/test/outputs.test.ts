@@ -1,11 +1,13 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { runSpec } from '@ocpsum/core';
+import { withSummaryTable } from '../../../test/helpers/summary-table.js';
 import { writeOutputs } from '../src/index.js';
+import { row } from './rows.js';
 
 let folder: string;
 beforeEach(async () => {
@@ -34,7 +36,7 @@ test('a file output removes the copies that dead writers of this host left, and 
     };
     for (const path of Object.values(left)) await writeFile(path, 'half a file');
 
-    await writeOutputs([csv], [], spec);
+    await withSummaryTable([], (source) => writeOutputs([csv], source, spec));
 
     expect((await readFile(csv, 'utf8')).split('\n')[0]).toMatch(/^report_period_id,cluster_id,/);
     expect(existsSync(left.dead), 'the dead writer’s copy').toBe(false);
@@ -43,4 +45,28 @@ test('a file output removes the copies that dead writers of this host left, and 
   } finally {
     writing.kill();
   }
+});
+
+test('an output that fails leaves every output as it was: nothing written aside stays behind', async () => {
+  const csv = join(folder, 'summary.csv');
+  const parquet = join(folder, 'summary.parquet');
+  const days = join(folder, 'days');
+  const before = [row({ namespace: 'old' })];
+  await withSummaryTable(before, (source) => writeOutputs([csv, parquet, days], source, spec));
+  const snapshot = async () => ({
+    csv: await readFile(csv, 'utf8'),
+    parquet: await readFile(parquet),
+    files: (await readdir(folder, { recursive: true })).sort(),
+  });
+  // A regular file where a folder is needed: the last output cannot be prepared.
+  const blocked = join(folder, 'blocked');
+  await writeFile(blocked, 'a file');
+  const previous = await snapshot();
+  await expect(
+    withSummaryTable([row({ namespace: 'new' }), row({ namespace: 'newer' })], (source) =>
+      writeOutputs([csv, parquet, days, join(blocked, 'summary.csv')], source, spec),
+    ),
+  ).rejects.toThrow(/EEXIST|ENOTDIR/);
+  expect(await snapshot()).toEqual(previous);
+  expect(previous.files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
 });

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
-import { runSpec, type SummaryRow } from '@ocpsum/core';
+import { runSpec } from '@ocpsum/core';
 import { generateSynthetic } from '@ocpsum/generate';
-import { summarize } from '@ocpsum/kernel';
+import { summarize, type Summary } from '@ocpsum/kernel';
 import { writeOutputs } from '@ocpsum/sinks';
 import { LocalStore } from '@ocpsum/storage';
 import { DEFAULT_ORG, DEFAULT_SOURCE, reportDataset } from '../dataset-options.js';
@@ -32,33 +32,30 @@ export function demoCommand(): Command {
           nodeRoles: [],
         },
       });
-      const result = await summarize({ store: new LocalStore(flags.sample), spec });
-      reportDataset(result.input.dataset);
-      const outputs = [`${flags.out}/summary.csv`, flags.out];
-      await writeOutputs(outputs, result.rows, spec);
-      console.log(describeRun(result, performance.now() - started, outputs));
-      console.log(`\nTop namespaces by CPU usage, ${spec.startDate} to ${spec.endDate}:\n`);
-      console.log(topNamespaces(result.rows, 8));
+      const summary = await summarize({ store: new LocalStore(flags.sample), spec });
+      try {
+        reportDataset(summary.input.dataset);
+        const outputs = [`${flags.out}/summary.csv`, flags.out];
+        await writeOutputs(outputs, summary, spec);
+        console.log(describeRun(summary, performance.now() - started, outputs));
+        console.log(`\nTop namespaces by CPU usage, ${spec.startDate} to ${spec.endDate}:\n`);
+        console.log(await topNamespaces(summary, 8));
+      } finally {
+        summary.close();
+      }
     });
 }
 
-function topNamespaces(rows: SummaryRow[], limit: number): string {
-  const totals = new Map<string, { cpu: number; memory: number; storage: number }>();
-  for (const row of rows) {
-    const t = totals.get(row.namespace ?? '') ?? { cpu: 0, memory: 0, storage: 0 };
-    if (row.data_source === 'Pod' && !row.namespace?.endsWith(' unallocated')) {
-      t.cpu += row.pod_usage_cpu_core_hours ?? 0;
-      t.memory += row.pod_usage_memory_gigabyte_hours ?? 0;
-    }
-    t.storage += row.persistentvolumeclaim_usage_gigabyte_months ?? 0;
-    totals.set(row.namespace ?? '', t);
-  }
-  const top = [...totals.entries()]
-    .filter(([, t]) => t.cpu > 0)
-    .sort((a, b) => b[1].cpu - a[1].cpu)
-    .slice(0, limit);
-  return table(
-    ['namespace', 'CPU core-hours', 'memory GB-hours', 'storage GB-months'],
-    top.map(([name, t]) => [name, Number(t.cpu.toFixed(1)), Number(t.memory.toFixed(1)), Number(t.storage.toFixed(2))]),
+async function topNamespaces(summary: Summary, limit: number): Promise<string> {
+  const reader = await summary.db.runAndReadAll(
+    `SELECT namespace,
+       round(sum(pod_usage_cpu_core_hours) FILTER (data_source = 'Pod'), 1) AS cpu,
+       round(sum(pod_usage_memory_gigabyte_hours) FILTER (data_source = 'Pod'), 1) AS memory,
+       round(coalesce(sum(persistentvolumeclaim_usage_gigabyte_months), 0), 2) AS storage
+     FROM ${summary.table} WHERE namespace NOT LIKE '% unallocated'
+     GROUP BY namespace HAVING cpu > 0 ORDER BY cpu DESC, namespace LIMIT $limit`,
+    { limit },
   );
+  const top = reader.getRowsJS() as [string, number, number, number][];
+  return table(['namespace', 'CPU core-hours', 'memory GB-hours', 'storage GB-months'], top);
 }

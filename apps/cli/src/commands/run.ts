@@ -2,9 +2,13 @@ import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import type { RunSpec } from '@ocpsum/core';
 import { findInput, rowsOf, type DatasetInput } from '@ocpsum/input';
-import { summarize, type SummaryResult } from '@ocpsum/kernel';
+import { summarize, type Summary } from '@ocpsum/kernel';
 import { redactUrl } from '@ocpsum/core';
-import { checkPostgresReachable, writeOutputs, type OutputTiming } from '@ocpsum/sinks';
+import {
+  checkPostgresReachable,
+  writeOutputs,
+  type OutputTiming,
+} from '@ocpsum/sinks';
 import { openStore } from '@ocpsum/storage';
 import { addDatasetOptions, integer, reportDataset, specFromFlags, type DatasetFlags } from '../dataset-options.js';
 import { addFleetOptions, addPlanOptions, type FleetFlags, type PlanFlags } from '../fleet-options.js';
@@ -54,9 +58,13 @@ export function runCommand(): Command {
       if (mode === 'memory') {
         const store = openStore(flags.root);
         try {
-          const result = await summarize({ store, spec, input, threads: flags.threads });
-          const writes = await writeOutputs(flags.out, result.rows, spec);
-          console.log(describeRun(result, performance.now() - started, flags.out, writes));
+          const summary = await summarize({ store, spec, input, threads: flags.threads });
+          try {
+            const writes = await writeOutputs(flags.out, summary, spec);
+            console.log(describeRun(summary, performance.now() - started, flags.out, writes));
+          } finally {
+            summary.close();
+          }
         } finally {
           await store.close();
         }
@@ -104,7 +112,7 @@ async function inputOf(flags: RunFlags, spec: RunSpec): Promise<DatasetInput> {
 }
 
 export function describeRun(
-  result: SummaryResult,
+  result: Summary,
   elapsedMs: number,
   outputs: string[],
   writes: OutputTiming[] = [],

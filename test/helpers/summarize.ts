@@ -18,13 +18,13 @@ export async function summarizeDataset(ds: Dataset, options: SummarizeOptions = 
     ...rest,
     reference: { enabledKeys: [], costCategories: [], nodeRoles: [], ...reference },
   });
-  return summaryOf(await summarize({ store: new LocalStore(ds.root), spec }), spec.byPod);
+  return summaryOf(await summarize({ store: new LocalStore(ds.root), spec }));
 }
 
-/** A summary's rows, counts and rows read, its DuckDB closed. */
-export async function summaryOf(summary: Awaited<ReturnType<typeof summarize>>, byPod = false) {
+/** A summary's rows (every column, `pod` NULL unless by pod), counts and rows read; its DuckDB closed. */
+export async function summaryOf(summary: Awaited<ReturnType<typeof summarize>>) {
   try {
-    const rows = await readSummaryRows(summary.db, summary.table.split('.')[0], byPod);
+    const rows = await readSummaryRows(summary.db, summary.table.split('.')[0]);
     return { rows, counts: summary.counts, rowsIn: summary.rowsIn, input: summary.input };
   } finally {
     summary.close();

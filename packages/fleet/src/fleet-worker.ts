@@ -176,7 +176,7 @@ export class FleetWorker {
         await writeOutputs(data.outputs, { db, table: summary.table }, data.spec);
         return { ...summary, sinkMs: performance.now() - started };
       } finally {
-        await db.run(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+        await dropPartial(db, schema).catch(() => undefined);
         db.closeSync();
       }
     });

@@ -2,7 +2,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { finalizeSummary, mergePartials, openEngine, type Engine } from '@ocpsum/kernel';
+import { dropPartial, finalizeSummary, mergePartials, openEngine, type Engine } from '@ocpsum/kernel';
 import { writeOutputs } from '@ocpsum/sinks';
 import { jobSchema, scratchFolder } from './job-scratch.js';
 import { finishRun, jobInfo, notify, observed, type FleetEvents } from './events.js';
@@ -122,7 +122,7 @@ export class Reducer {
       await writeOutputs(data.outputs, { db, table: result.table }, data.spec);
       timings = { mergeMs, finalizeMs, sinkMs: performance.now() - started - mergeMs - finalizeMs };
     } finally {
-      await db.run(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+      await dropPartial(db, schema).catch(() => undefined);
       db.closeSync();
       await rm(folder, { recursive: true, force: true });
     }

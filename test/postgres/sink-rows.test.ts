@@ -12,7 +12,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { runSpec } from '@ocpsum/core';
 import { startPostgres, type PostgresServer } from '@ocpsum/services';
 import { writeOutputs } from '@ocpsum/sinks';
-import { row, SOURCE } from '../../packages/sinks/test/rows.js';
+import { awkwardRows, row, SOURCE } from '../../packages/sinks/test/rows.js';
 import { readCsv } from '../helpers/csv.js';
 import { withSummaryTable } from '../helpers/summary-table.js';
 import { expectSameTable } from '../helpers/tables.js';
@@ -38,25 +38,7 @@ afterAll(async () => {
 
 const spec = runSpec({ org: 'org1', source: SOURCE, year: 2025, month: 10 });
 
-const rows = [
-  row(),
-  row({ namespace: '', node: null, pod_labels: '{"app":"a,b","q":"say \\"hi\\""}', cost_category_id: null }),
-  row({ namespace: 'line\nbreak', cluster_alias: 'a "quoted", alias', resource_id: 'cr\rx', report_period_id: null }),
-  row({ data_source: 'Storage', persistentvolumeclaim: 'pvc,1', persistentvolume: '', storageclass: ' gp3 ' }),
-  row({
-    usage_start: '2025-10-31',
-    usage_end: '2025-10-31',
-    namespace: 'ümlaut 中文',
-    infrastructure_usage_cost: null,
-  }),
-  row({
-    node: 'node-2',
-    pod_usage_cpu_core_hours: 0.1 + 0.2,
-    pod_request_cpu_core_hours: 3,
-    node_capacity_cpu_cores: 1e-7,
-  }),
-  row({ namespace: 'NULL', pod_limit_cpu_core_hours: null, pod_request_cpu_core_hours: -0, all_labels: '{}' }),
-];
+const rows = [...awkwardRows(), row({ namespace: 'negative zero', pod_request_cpu_core_hours: -0, all_labels: '{}' })];
 
 test('awkward text and numbers reach koku’s table as the CSV holds them, one uuid per row; a rewrite replaces them', async () => {
   const csv = join(work, 'summary.csv');

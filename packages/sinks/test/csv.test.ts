@@ -13,7 +13,7 @@ import { runSpec, SUMMARY_COLUMNS, summaryColumns, type SummaryRow } from '@ocps
 import { compareRows, summaryTable, withSummaryTable } from '../../../test/helpers/summary-table.js';
 import { writeOutputs } from '../src/index.js';
 import { csvBatches } from './legacy-csv.js';
-import { double, row, rows as rowsArb, SOURCE } from './rows.js';
+import { awkwardRows, double, row, rows as rowsArb, SOURCE } from './rows.js';
 
 let folder: string;
 beforeAll(async () => {
@@ -86,25 +86,7 @@ function expectSameCsvText(actual: string, expected: string): void {
 }
 
 test('rows with NULLs, empty strings, quotes, commas, line breaks and JSON: the same CSV as before', async () => {
-  const rows = [
-    row(),
-    row({ namespace: '', node: null, pod_labels: '{"app":"a,b","q":"say \\"hi\\""}', cost_category_id: null }),
-    row({ namespace: 'line\nbreak', cluster_alias: 'a "quoted" alias', resource_id: 'cr\rx', report_period_id: null }),
-    row({ data_source: 'Storage', persistentvolumeclaim: 'pvc,1', persistentvolume: '', storageclass: ' gp3 ' }),
-    row({
-      usage_start: '2025-10-31',
-      usage_end: '2025-10-31',
-      namespace: 'ümlaut 中文',
-      infrastructure_usage_cost: null,
-    }),
-    row({
-      node: 'node-2',
-      pod_usage_cpu_core_hours: 0.1 + 0.2,
-      pod_request_cpu_core_hours: 3,
-      node_capacity_cpu_cores: 1e-7,
-    }),
-    row({ namespace: 'NULL', pod_limit_cpu_core_hours: null, all_labels: '' }),
-  ];
+  const rows = awkwardRows();
   const csv = await csvOf([...rows].reverse());
   expectSameCsvText(csv, legacyCsvOf(rows));
   expect(csv.split('\n')[0]).toBe(summaryColumns(false).join(','));

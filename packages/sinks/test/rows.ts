@@ -1,6 +1,6 @@
 /** Summary rows for the sink tests: one with every column set, and a generator of awkward ones. */
 import fc from 'fast-check';
-import type { SummaryRow } from '@ocpsum/core';
+import { SUMMARY_ORDER_COLUMNS, type SummaryRow } from '@ocpsum/core';
 
 export const SOURCE = '6b2c0e7a-1f4d-4c55-9a3e-0c5e8d1a2b3c';
 
@@ -24,6 +24,22 @@ const NUMBERS = [
   'volume_request_storage_gigabyte_months',
   'persistentvolumeclaim_usage_gigabyte_months',
 ] as const satisfies readonly (keyof SummaryRow)[];
+
+/**
+ * Rows a sink must write as they are: NULLs beside empty strings, quotes, commas, line breaks,
+ * JSON, non-ASCII text, awkward doubles.
+ */
+export function awkwardRows(): SummaryRow[] {
+  return [
+    row(),
+    row({ namespace: '', node: null, pod_labels: '{"app":"a,b","q":"say \\"hi\\""}', cost_category_id: null }),
+    row({ namespace: 'line\nbreak', cluster_alias: 'a "quoted", alias', resource_id: 'cr\rx', report_period_id: null }),
+    row({ data_source: 'Storage', persistentvolumeclaim: 'pvc,1', persistentvolume: '', storageclass: ' gp3 ' }),
+    row({ usage_start: '2025-10-31', usage_end: '2025-10-31', namespace: 'ümlaut 中文', infrastructure_usage_cost: null }),
+    row({ node: 'node-2', pod_usage_cpu_core_hours: 0.1 + 0.2, pod_request_cpu_core_hours: 3, node_capacity_cpu_cores: 1e-7 }),
+    row({ namespace: 'NULL', pod_limit_cpu_core_hours: null, all_labels: '' }),
+  ];
+}
 
 /** A pod row with every column set. */
 export function row(over: Partial<SummaryRow> = {}): SummaryRow {
@@ -71,20 +87,6 @@ export const double = fc.oneof(
 );
 const day = fc.constantFrom('2025-10-01', '2025-10-02', '2025-10-31');
 
-const KEY = [
-  'data_source',
-  'usage_start',
-  'namespace',
-  'node',
-  'resource_id',
-  'pod',
-  'pod_labels',
-  'persistentvolumeclaim',
-  'persistentvolume',
-  'storageclass',
-  'csi_volume_handle',
-  'volume_labels',
-] as const;
 
 /**
  * Rows that differ in few keys (so later keys decide the order) and hold awkward values everywhere;
@@ -113,7 +115,7 @@ export const rows = fc
       all_labels: text,
       numbers: fc.array(nullable(double), { minLength: NUMBERS.length, maxLength: NUMBERS.length }),
     }),
-    { maxLength: 40, selector: (r) => JSON.stringify(KEY.map((k) => r[k])) },
+    { maxLength: 40, selector: (r) => JSON.stringify(SUMMARY_ORDER_COLUMNS.map((k) => (r as Record<string, unknown>)[k])) },
   )
   .map((records) =>
     records.map(({ numbers, ...r }) =>

@@ -51,7 +51,7 @@ export function tableRows(sizes: SizeResult[]): string[][] {
         'memory',
         withTargets(
           wallText(m.wall),
-          targets('memory', (t) => t.what === 'wall'),
+          targets('memory', (t) => t.unit === '×'),
         ),
         rate(size.rows, m.wall.median),
         withTargets(

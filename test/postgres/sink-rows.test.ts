@@ -38,7 +38,10 @@ afterAll(async () => {
 
 const spec = runSpec({ org: 'org1', source: SOURCE, year: 2025, month: 10 });
 
-const rows = [...awkwardRows(), row({ namespace: 'negative zero', pod_request_cpu_core_hours: -0, all_labels: '{}' })];
+const rows = [
+  ...awkwardRows(),
+  row({ namespace: 'NULL', pod_limit_cpu_core_hours: null, pod_request_cpu_core_hours: -0, all_labels: '{}' }),
+];
 
 test('awkward text and numbers reach koku’s table as the CSV holds them, one uuid per row; a rewrite replaces them', async () => {
   const csv = join(work, 'summary.csv');

@@ -86,7 +86,7 @@ function expectSameCsvText(actual: string, expected: string): void {
 }
 
 test('rows with NULLs, empty strings, quotes, commas, line breaks and JSON: the same CSV as before', async () => {
-  const rows = awkwardRows();
+  const rows = [...awkwardRows(), row({ namespace: 'NULL', pod_limit_cpu_core_hours: null, all_labels: '' })];
   const csv = await csvOf([...rows].reverse());
   expectSameCsvText(csv, legacyCsvOf(rows));
   expect(csv.split('\n')[0]).toBe(summaryColumns(false).join(','));

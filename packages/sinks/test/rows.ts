@@ -37,7 +37,6 @@ export function awkwardRows(): SummaryRow[] {
     row({ data_source: 'Storage', persistentvolumeclaim: 'pvc,1', persistentvolume: '', storageclass: ' gp3 ' }),
     row({ usage_start: '2025-10-31', usage_end: '2025-10-31', namespace: 'ümlaut 中文', infrastructure_usage_cost: null }),
     row({ node: 'node-2', pod_usage_cpu_core_hours: 0.1 + 0.2, pod_request_cpu_core_hours: 3, node_capacity_cpu_cores: 1e-7 }),
-    row({ namespace: 'NULL', pod_limit_cpu_core_hours: null, all_labels: '' }),
   ];
 }
 

@@ -1,4 +1,4 @@
-import type { Job } from 'bullmq';
+import { UnrecoverableError, type Job } from 'bullmq';
 import type { RunRecords } from './run-records.js';
 
 /** A job as observers see it: where it ran and what it belongs to. */
@@ -95,4 +95,29 @@ export async function finishRun(
     });
   }
   return recorded;
+}
+
+/**
+ * A failed attempt of a job: observers are told, and the last attempt (or an unrecoverable error)
+ * fails the job's run with the reason.
+ */
+export async function attemptFailed(
+  records: RunRecords,
+  events: FleetEvents | undefined,
+  queue: string,
+  job: Job,
+  error: Error,
+): Promise<void> {
+  const final = job.attemptsMade >= (job.opts.attempts ?? 1) || error instanceof UnrecoverableError;
+  // attemptsMade already counts the attempt that failed.
+  notify(events, 'jobFailed', { ...jobInfo(queue, job), attempt: job.attemptsMade }, error, {
+    final,
+    durationMs: job.processedOn ? Date.now() - job.processedOn : undefined,
+  });
+  const runId = (job.data as { runId?: string }).runId;
+  if (final && runId) {
+    await finishRun(records, events, runId, { status: 'failed', error: `${job.name}: ${error.message}` }).catch(
+      () => {},
+    );
+  }
 }

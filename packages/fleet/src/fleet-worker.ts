@@ -10,6 +10,7 @@ import {
   openEngine,
   partialDays,
   runKernel,
+  stopwatch,
   summarizeChunk,
   writePartialDay,
   type Chunk,
@@ -20,7 +21,7 @@ import { loadChunk } from './chunk-input.js';
 import { jobSchema, scratchFolder } from './job-scratch.js';
 import { collectGarbage } from './heap.js';
 import { QUEUES, partialKey, queuePrefix } from './names.js';
-import { finishRun, jobInfo, notify, observed, type FleetEvents } from './events.js';
+import { attemptFailed, finishRun, notify, observed, type FleetEvents } from './events.js';
 import { chunkJobSchema, parsePayload, wholeJobSchema, type ChunkJob, type WholeJob } from './payloads.js';
 import { PROCESS_ID, peakRssBytes } from './process-id.js';
 import { RunRecords, type ChunkReport } from './run-records.js';
@@ -95,7 +96,7 @@ export class FleetWorker {
       ),
     );
     for (const w of this.workers) {
-      w.on('failed', (job, error) => void this.onFailed(w.name, job, error));
+      w.on('failed', (job, error) => job && void attemptFailed(this.records, events, w.name, job, error));
       if (events?.error) w.on('error', (error) => notify(events, 'error', `${w.name} worker`, error));
     }
   }
@@ -172,9 +173,9 @@ export class FleetWorker {
       const db = await this.engine.connect();
       try {
         const summary = await summarizeChunk(db, () => this.engine.connect(), chunk, data.spec, schema);
-        const started = performance.now();
+        const clock = stopwatch();
         await writeOutputs(data.outputs, { db, table: summary.table }, data.spec);
-        return { ...summary, sinkMs: performance.now() - started };
+        return { ...summary, sinkMs: clock() };
       } finally {
         await dropPartial(db, schema).catch(() => undefined);
         db.closeSync();
@@ -220,25 +221,6 @@ export class FleetWorker {
     if (record && (record.status === 'cancelled' || record.status === 'failed')) {
       throw new UnrecoverableError(`run ${data.runId} is ${record.status}`);
     }
-  }
-
-  /** The last failed attempt of a job fails its run, with the reason. */
-  private async onFailed(queue: string, job: Job | undefined, error: Error): Promise<void> {
-    if (!job) return;
-    const final = job.attemptsMade >= (job.opts.attempts ?? 1) || error instanceof UnrecoverableError;
-    // attemptsMade already counts the attempt that failed.
-    const info = { ...jobInfo(queue, job), attempt: job.attemptsMade };
-    notify(this.options.events, 'jobFailed', info, error, {
-      final,
-      durationMs: job.processedOn ? Date.now() - job.processedOn : undefined,
-    });
-    if (!final) return;
-    const runId = (job.data as { runId?: string }).runId;
-    if (runId)
-      await finishRun(this.records, this.options.events, runId, {
-        status: 'failed',
-        error: `${job.name}: ${error.message}`,
-      }).catch(() => {});
   }
 
   async close(): Promise<void> {

@@ -2,10 +2,10 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { dropPartial, finalizeSummary, mergePartials, openEngine, type Engine } from '@ocpsum/kernel';
+import { dropPartial, finalizeSummary, mergePartials, openEngine, stopwatch, type Engine } from '@ocpsum/kernel';
 import { writeOutputs } from '@ocpsum/sinks';
 import { jobSchema, scratchFolder } from './job-scratch.js';
-import { finishRun, jobInfo, notify, observed, type FleetEvents } from './events.js';
+import { attemptFailed, finishRun, notify, observed, type FleetEvents } from './events.js';
 import { QUEUES, partialKey, queuePrefix } from './names.js';
 import { parsePayload, reduceJobSchema, type ReduceJob } from './payloads.js';
 import { PROCESS_ID, peakRssBytes } from './process-id.js';
@@ -48,15 +48,7 @@ export class Reducer {
       prefix,
       ...STALL,
     });
-    this.worker.on('failed', (job, error) => {
-      if (!job) return;
-      const final = job.attemptsMade >= (job.opts.attempts ?? 1) || error instanceof UnrecoverableError;
-      notify(events, 'jobFailed', { ...jobInfo(QUEUES.reduce, job), attempt: job.attemptsMade }, error, {
-        final,
-        durationMs: job.processedOn ? Date.now() - job.processedOn : undefined,
-      });
-      if (final) void this.fail(job.data, `${job.name}: ${error.message}`);
-    });
+    this.worker.on('failed', (job, error) => job && void attemptFailed(this.records, events, QUEUES.reduce, job, error));
     if (events?.error) this.worker.on('error', (error) => notify(events, 'error', 'reduce worker', error));
     this.queues = new Map(
       Object.values(QUEUES).map((name) => [name, new Queue(name, { connection: this.redis, prefix })]),
@@ -91,7 +83,7 @@ export class Reducer {
       throw new UnrecoverableError(`run ${data.runId} is ${record.status}`);
     }
     await this.records.setStatus(data.runId, 'reducing');
-    const started = performance.now();
+    const clock = stopwatch();
     const chunks = Object.values(await job.getChildrenValues()) as ChunkReport[];
 
     const folder = await scratchFolder(`reduce-${data.runId}`);
@@ -116,11 +108,11 @@ export class Reducer {
         }
       }
       await mergePartials(db, [{ packed: files }], schema);
-      const mergeMs = performance.now() - started;
+      const mergeMs = clock();
       result = await finalizeSummary(db, schema, data.spec);
-      const finalizeMs = performance.now() - started - mergeMs;
+      const finalizeMs = clock();
       await writeOutputs(data.outputs, { db, table: result.table }, data.spec);
-      timings = { mergeMs, finalizeMs, sinkMs: performance.now() - started - mergeMs - finalizeMs };
+      timings = { mergeMs, finalizeMs, sinkMs: clock() };
     } finally {
       await dropPartial(db, schema).catch(() => undefined);
       db.closeSync();

@@ -10,7 +10,7 @@ export {
   type PartialTable,
   type PartialTableName,
 } from './partial-tables.js';
-export { summarize, summarizeChunk, type Summary } from './summarize.js';
+export { stopwatch, summarize, summarizeChunk, type Summary } from './summarize.js';
 export { packedRelations, partialDays, writePartialDay } from './partial-file.js';
 export { mergePartials, unionOf, type PartialSource } from './merge.js';
 export {

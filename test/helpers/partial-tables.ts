@@ -26,7 +26,7 @@ function appendValue(appender: DuckDBAppender, type: string, value: Value): void
     case 'DATE':
       return appender.appendDate(new DuckDBDateValue(Date.parse(`${value as string}T00:00:00Z`) / 86_400_000));
     case 'TIMESTAMP':
-      // Epoch microseconds (CapacityCell.interval, LatestLabels.interval); a string is parsed as UTC.
+      // Epoch microseconds (the partial tables' `interval` columns); a string is parsed as UTC.
       return appender.appendTimestamp(
         new DuckDBTimestampValue(
           typeof value === 'number' ? BigInt(Math.round(value)) : BigInt(Date.parse(`${value}Z`)) * 1000n,

@@ -12,16 +12,12 @@ export {
   ALWAYS_ENABLED_KEY,
   LabelError,
   LabelNormalizer,
-  filterLabels,
-  labelsJson,
   mergeLabelJson,
   parseLabels,
   type Labels,
 } from './labels.js';
 export { APISERVER_NAMESPACE, INFRA_LABEL, marksInfra } from './node-roles.js';
 export { CostCategories, likeToRegExp } from './like.js';
-export { addN, maxN, subN } from './nums.js';
 export { monthBounds, referenceSchema, runSpec, runSpecSchema, type RunSpecInput } from './run-spec.js';
-export { coreHours, daysInMonth, gigabyteHours, gigabyteMonths, gigabytes } from './units.js';
 export { sqlIdentifier, sqlString } from './sql-text.js';
 export { redactUrl } from './redact.js';

@@ -1,13 +1,15 @@
-import { SUMMARY_COLUMNS, SUMMARY_ORDER_BY, SUMMARY_SQL_TYPES, type SummaryRow } from '@ocpsum/core';
+import { SUMMARY_COLUMNS, SUMMARY_ORDER_BY, SUMMARY_SQL_TYPES, sqlIdentifier, type SummaryRow } from '@ocpsum/core';
 import type { SummarySource } from './interfaces.js';
 
-const TABLE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
-
-/** The source's table as SQL text: validated, never quoted from arbitrary input. */
+/** The source's table as SQL text: each part validated by core's one identifier rule, never quoted. */
 export function tableName(source: SummarySource): string {
-  if (!TABLE.test(source.table))
+  const parts = source.table.split('.');
+  try {
+    if (parts.length > 2) throw new Error('too many parts');
+    return parts.map(sqlIdentifier).join('.');
+  } catch {
     throw new Error(`summary table "${source.table}": expected an identifier or schema.name`);
-  return source.table;
+  }
 }
 
 /**

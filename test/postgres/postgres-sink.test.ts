@@ -1,7 +1,7 @@
 /**
  * The PostgreSQL sink against a private PostgreSQL server, through the real CLI: memory and fleet
  * runs write koku's table with the same rows as the CSV sink; re-runs and narrower windows replace
- * exactly their rows; a connection killed mid-COPY or a failing second sink leaves the previous
+ * exactly their rows; a connection killed mid-INSERT or a failing second sink leaves the previous
  * rows intact; bad schemas, bad sources and unreachable servers fail fast and never print a password.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -46,6 +46,9 @@ async function sessions(): Promise<number> {
 async function noSessionsLeft(): Promise<void> {
   for (let i = 0; i < 100 && (await sessions()) > 0; i++) await new Promise((r) => setTimeout(r, 50));
   expect(await sessions(), 'ocpsum sessions left open').toBe(0);
+  // Nor staged rows: a run that fails drops its staging table.
+  const staged = await client.query("SELECT relname FROM pg_class WHERE relname LIKE 'ocpsum_stage_%'");
+  expect(staged.rows, 'staging tables left behind').toEqual([]);
 }
 
 beforeAll(async () => {
@@ -219,9 +222,9 @@ describe('replacing', () => {
 });
 
 describe('failures leave the previous rows intact', () => {
-  test("the sink's connection killed while COPY runs: exit non-zero, message names the sink, old rows stay", async () => {
+  test("the sink's connection killed while it inserts the staged rows: exit non-zero, message names the sink, old rows stay", async () => {
     const before = await pgTable(client, 'org_mem', full.header);
-    // A statement trigger holds the COPY open (it fires when COPY starts, before any row is stored),
+    // A statement trigger holds the INSERT of the staged rows open (it fires before any row is stored),
     // so the test can find the backend in pg_stat_activity and kill it at that moment, every time.
     await client.query(`CREATE FUNCTION org_mem.hold_copy() RETURNS trigger LANGUAGE plpgsql AS
       $$ BEGIN PERFORM pg_sleep(30); RETURN NULL; END $$`);
@@ -242,12 +245,12 @@ describe('failures leave the previous rows intact', () => {
       let pid: number | undefined;
       for (let i = 0; i < 1200 && pid === undefined; i++) {
         const { rows } = await client.query<{ pid: number }>(
-          "SELECT pid FROM pg_stat_activity WHERE application_name = 'ocpsum' AND state = 'active' AND query LIKE 'COPY%'",
+          "SELECT pid FROM pg_stat_activity WHERE application_name = 'ocpsum' AND state = 'active' AND query LIKE 'INSERT INTO%'",
         );
         pid = rows[0]?.pid;
         if (pid === undefined) await new Promise((r) => setTimeout(r, 50));
       }
-      expect(pid, "the sink's COPY never showed up in pg_stat_activity").toBeDefined();
+      expect(pid, "the sink's INSERT never showed up in pg_stat_activity").toBeDefined();
       await client.query('SELECT pg_terminate_backend($1)', [pid]);
       const result = await run;
       expect(result.code).not.toBe(0);
@@ -278,7 +281,7 @@ describe('failures leave the previous rows intact', () => {
     };
     const insertedBefore = await inserted();
     // The CSV is written aside (prepare succeeds), but its rename onto a folder fails at commit,
-    // which comes before PostgreSQL's COMMIT: the transaction, DELETE and COPY done, is rolled back.
+    // which comes before PostgreSQL's COMMIT: the transaction, DELETE and INSERT done, is rolled back.
     const taken = join(work, 'taken.csv');
     await mkdir(taken);
     await writeFile(join(taken, 'keep'), 'x');
@@ -299,7 +302,7 @@ describe('failures leave the previous rows intact', () => {
     noPassword(result.stdout + result.stderr);
     expectSameTable(await pgTable(client, 'org_mem', full.header), before);
     await noSessionsLeft();
-    // The COPY did happen before the rollback (statistics count rolled-back inserts too).
+    // The INSERT did happen before the rollback (statistics count rolled-back inserts too).
     let copied = 0;
     for (let i = 0; i < 50 && copied === 0; i++) {
       copied = (await inserted()) - insertedBefore;

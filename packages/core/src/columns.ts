@@ -1,4 +1,4 @@
-import type { SummaryRow } from './interfaces.js';
+import type { DataSource, SummaryRow } from './interfaces.js';
 
 /** koku's `infrastructure_usage_cost` of pod and storage rows: the summary writes no cost. */
 export const INFRASTRUCTURE_USAGE_COST = '{"cpu": 0.000000000, "memory": 0.000000000, "storage": 0.000000000}';
@@ -74,6 +74,12 @@ export const SUMMARY_ORDER_COLUMNS: readonly (keyof SummaryRow)[] = [
  * default collation).
  */
 export const SUMMARY_ORDER_BY = SUMMARY_ORDER_COLUMNS.map((c) => `${c} ASC NULLS FIRST`).join(', ');
+
+/**
+ * The data sources in the order rows are written (data_source leads SUMMARY_ORDER_BY, then
+ * usage_start): the rows of each source, day after day, are the whole summary in order.
+ */
+export const DATA_SOURCES: readonly DataSource[] = ['Pod', 'Storage'];
 
 /** The DuckDB type of each kind of column, in the summary table finalize writes and sinks read. */
 export const SUMMARY_SQL_TYPES: Readonly<Record<ColumnKind, 'INTEGER' | 'VARCHAR' | 'DATE' | 'DOUBLE'>> = {

@@ -1,6 +1,10 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { join } from 'node:path';
 import { sqlString, summaryColumns, type RunSpec, type SummaryRow } from '@ocpsum/core';
 import { prepareFile } from './files.js';
-import type { PreparedOutput, SummarySource } from './interfaces.js';
+import type { Sink, SummarySource } from './interfaces.js';
+import { inOrder, stageBySource } from './staged-parts.js';
 import { summarySelect, type SelectOptions } from './summary-sql.js';
 
 /**
@@ -13,15 +17,40 @@ export async function copyCsv(
   source: SummarySource,
   columns: readonly (keyof SummaryRow)[],
   path: string,
-  options: { header: boolean; lead?: SelectOptions['lead'] },
+  options: Pick<SelectOptions, 'lead' | 'where'> = {},
 ): Promise<void> {
   await source.db.run(
-    `COPY (${summarySelect(source, columns, { lead: options.lead })}) TO ${sqlString(path)} ` +
-      `(FORMAT csv, HEADER ${options.header}, DELIMITER ',', QUOTE '"', ESCAPE '"', NULLSTR '', COMPRESSION 'none')`,
+    `COPY (${summarySelect(source, columns, options)}) TO ${sqlString(path)} ` +
+      `(FORMAT csv, HEADER false, DELIMITER ',', QUOTE '"', ESCAPE '"', NULLSTR '', COMPRESSION 'none')`,
   );
 }
 
-/** `FILE.csv`: a header of koku's column names, then the rows; written aside, renamed on commit. */
-export function prepareCsv(target: string, source: SummarySource, spec: RunSpec): Promise<PreparedOutput> {
-  return prepareFile(target, (temporary) => copyCsv(source, summaryColumns(spec.byPod), temporary, { header: true }));
+/**
+ * `FILE.csv`: a header of koku's column names, then the rows. Each part is staged as headerless CSV
+ * per data source; the commit writes the header and the parts, in order, to a file beside the
+ * target (streamed, no row held) and renames it into place.
+ */
+export function csvSink(target: string, spec: RunSpec): Sink {
+  const columns = summaryColumns(spec.byPod);
+  return {
+    stage: (source, staging) =>
+      stageBySource(source, staging, 'csv', (path, where) => copyCsv(source, columns, path, { where })),
+    prepare: (files, staging) =>
+      prepareFile(target, async (temporary) => {
+        const out = createWriteStream(temporary);
+        const write = async (chunk: string | Buffer) => {
+          if (!out.write(chunk)) await once(out, 'drain');
+        };
+        try {
+          // Column names are plain identifiers: nothing to quote.
+          await write(`${columns.join(',')}\n`);
+          for (const { file } of inOrder(files)) {
+            for await (const chunk of createReadStream(join(staging.folder, file))) await write(chunk as Buffer);
+          }
+        } finally {
+          out.end();
+          await once(out, 'close');
+        }
+      }),
+  };
 }

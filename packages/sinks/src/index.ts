@@ -1,5 +1,5 @@
-export type { OutputTiming, PreparedOutput, SummarySource } from './interfaces.js';
-export { prepareOutput, writeOutputs } from './outputs.js';
+export type { OutputTiming, StagedFile, Staging, SummarySource } from './interfaces.js';
+export { commitOutputs, discardStaging, stageOutputs, writeOutputs } from './outputs.js';
 
 export {
   checkPostgresReachable,
@@ -9,6 +9,6 @@ export {
   parsePostgresTarget,
   postgresTarget,
   type PostgresTarget,
-} from './postgres.js';
+} from './postgres-target.js';
 export { readPostgresReference, type PostgresReference } from './postgres-reference.js';
 export { REFERENCE_TABLES, SUMMARY_TABLE } from './postgres-schema.js';

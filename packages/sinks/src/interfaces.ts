@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import type { RunSpec } from '@ocpsum/core';
 
 /**
  * The summary the sinks write: a DuckDB table (or view) whose columns are exactly core's
@@ -12,6 +13,28 @@ export interface SummarySource {
   table: string;
 }
 
+/**
+ * Where the parts of one run's outputs wait for their commit. Every part of a run names the same
+ * `id`; `folder` is local to the process that stages or commits (the fleet carries the files
+ * between the two).
+ */
+export interface Staging {
+  /** Letters, digits and `_` (it names PostgreSQL's staging table). */
+  id: string;
+  folder: string;
+}
+
+/**
+ * A file of a staged part, named relative to the staging folder. A target's files, ordered by
+ * `order`, hold its rows in `SUMMARY_ORDER_BY`: the parts of a run cover distinct days.
+ */
+export interface StagedFile {
+  file: string;
+  order: string;
+  /** The one day (`YYYY-MM-DD`) the file holds, for outputs written by day. */
+  day?: string;
+}
+
 /** An output written aside, made visible by commit or thrown away by abort. */
 export interface PreparedOutput {
   target: string;
@@ -21,7 +44,22 @@ export interface PreparedOutput {
   detail?: string;
 }
 
-/** One output of `writeOutputs`: its target (password redacted), time taken and what it did. */
+/**
+ * One kind of output. A run stages parts (a whole summary, or a day of it, each in any process),
+ * then one commit prepares the output from every part and makes it visible.
+ */
+export interface Sink {
+  /** Writes the rows of `source` aside: files in the staging folder, or rows into a staging table. */
+  stage(source: SummarySource, staging: Staging): Promise<StagedFile[]>;
+  /** The output made of every part's files, written aside (nothing visible until commit). `db` reads staged Parquet. */
+  prepare(files: readonly StagedFile[], staging: Staging, db: DuckDBConnection): Promise<PreparedOutput>;
+  /** Removes what `stage` left outside the staging folder (a run that will not commit). */
+  discard?(staging: Staging): Promise<void>;
+}
+
+export type SinkFactory = (target: string, spec: RunSpec) => Sink;
+
+/** One output of a commit: its target (password redacted), time taken and what it did. */
 export interface OutputTiming {
   target: string;
   ms: number;

@@ -1,35 +1,76 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { RunSpec } from '@ocpsum/core';
-import { prepareCsv } from './csv.js';
-import type { OutputTiming, PreparedOutput, SummarySource } from './interfaces.js';
-import { prepareParquet } from './parquet.js';
-import { prepareParquetDays } from './parquet-days.js';
-import { isPostgresTarget, preparePostgres } from './postgres.js';
+import { csvSink } from './csv.js';
+import type { OutputTiming, PreparedOutput, Sink, StagedFile, Staging, SummarySource } from './interfaces.js';
+import { parquetSink } from './parquet.js';
+import { parquetDaysSink } from './parquet-days.js';
+import { postgresSink } from './postgres.js';
+import { isPostgresTarget } from './postgres-target.js';
 import { checkSummarySource } from './summary-sql.js';
 
 /**
- * Writes the summary table to every target, whole or not at all: all outputs are prepared first,
- * and only when every one succeeded are they committed. A target is `FILE.csv`, `FILE.parquet`, a
- * `postgres://…?schema=NAME` URL (koku's table, see postgres.ts), or a folder (or `s3://…`) that
- * receives Parquet in the Hive layout `source=/year=/month=/day=/`. DuckDB writes every output
- * from the table; no row becomes a JavaScript object.
+ * The outputs of a run, written in two steps that may run in different processes. A target is
+ * `FILE.csv`, `FILE.parquet`, a `postgres://…?schema=NAME` URL (koku's table), or a folder (or
+ * `s3://…`) that receives Parquet in the Hive layout `source=/year=/month=/day=/`. DuckDB writes
+ * every file from the summary table; no row becomes a JavaScript object.
+ *
+ * 1. `stageOutputs`, once per part of the summary (the whole of it, or a day): each target's part
+ *    is written aside, in `{staging.folder}/{target index}/`.
+ * 2. `commitOutputs`, once, with every part's files: all outputs are prepared from them first, and
+ *    only when every one succeeded are they committed, so a run's outputs appear whole or not at all.
  *
  * PostgreSQL is the one output that can still be rolled back after its commit step began for the
  * others, so it is prepared last (its transaction stays open the shortest time, and a failed file
  * never touches it) and committed last (a failed commit of a file or folder rolls it back).
  * A failed commit aborts every output not yet committed and says which ones were.
  */
-export async function writeOutputs(
+export function sinkFor(target: string, spec: RunSpec): Sink {
+  if (isPostgresTarget(target)) return postgresSink(target, spec);
+  if (target.endsWith('.csv')) return csvSink(target, spec);
+  if (target.endsWith('.parquet')) return parquetSink(target, spec);
+  return parquetDaysSink(target, spec);
+}
+
+/** Target `index`'s own staging: its folder and (for PostgreSQL's staging table) its id. */
+export function targetStaging(staging: Staging, index: number): Staging {
+  return { id: `${staging.id}_${index}`, folder: join(staging.folder, String(index)) };
+}
+
+/** Stages one part of the summary for every target; resolves with each target's files, in `targets`' order. */
+export async function stageOutputs(
   targets: readonly string[],
   source: SummarySource,
   spec: RunSpec,
+  staging: Staging,
+): Promise<StagedFile[][]> {
+  await checkSummarySource(source);
+  const staged: StagedFile[][] = [];
+  for (const [i, target] of targets.entries()) {
+    const own = targetStaging(staging, i);
+    await mkdir(own.folder, { recursive: true });
+    staged.push(await sinkFor(target, spec).stage(source, own));
+  }
+  return staged;
+}
+
+/** Makes every target's staged parts (`staged[i]`: target i's files of all parts) visible together. */
+export async function commitOutputs(
+  targets: readonly string[],
+  staged: readonly (readonly StagedFile[])[],
+  spec: RunSpec,
+  staging: Staging,
+  db: DuckDBConnection,
 ): Promise<OutputTiming[]> {
-  const ordered = [...targets.filter((t) => !isPostgresTarget(t)), ...targets.filter(isPostgresTarget)];
+  const order = [...targets.keys()].sort((a, b) => Number(isPostgresTarget(targets[a])) - Number(isPostgresTarget(targets[b])));
   const prepared: PreparedOutput[] = [];
   const times: number[] = [];
   try {
-    for (const target of ordered) {
+    for (const i of order) {
       const started = performance.now();
-      prepared.push(await prepareOutput(target, source, spec));
+      prepared.push(await sinkFor(targets[i], spec).prepare(staged[i] ?? [], targetStaging(staging, i), db));
       times.push(performance.now() - started);
     }
   } catch (error) {
@@ -55,11 +96,28 @@ export async function writeOutputs(
   return prepared.map((p, i) => ({ target: p.target, ms: times[i], detail: p.detail }));
 }
 
-/** One output of `writeOutputs`, written aside: visible after `commit`, gone after `abort`. */
-export async function prepareOutput(target: string, source: SummarySource, spec: RunSpec): Promise<PreparedOutput> {
-  await checkSummarySource(source);
-  if (isPostgresTarget(target)) return preparePostgres(target, source, spec);
-  if (target.endsWith('.csv')) return prepareCsv(target, source, spec);
-  if (target.endsWith('.parquet')) return prepareParquet(target, source, spec);
-  return prepareParquetDays(target, source, spec);
+/** Removes what the staging of a run that will not commit left outside its folder. */
+export async function discardStaging(targets: readonly string[], spec: RunSpec, staging: Staging): Promise<void> {
+  for (const [i, target] of targets.entries()) {
+    await sinkFor(target, spec).discard?.(targetStaging(staging, i)).catch(() => undefined);
+  }
+}
+
+/** Stages the whole summary as one part and commits it: the outputs of a run done in one process. */
+export async function writeOutputs(
+  targets: readonly string[],
+  source: SummarySource,
+  spec: RunSpec,
+): Promise<OutputTiming[]> {
+  const folder = await mkdtemp(join(tmpdir(), 'ocpsum-stage-'));
+  const staging = { id: `${process.pid}_${Date.now().toString(36)}`, folder };
+  try {
+    const staged = await stageOutputs(targets, source, spec, staging);
+    return await commitOutputs(targets, staged, spec, staging, source.db);
+  } catch (error) {
+    await discardStaging(targets, spec, staging);
+    throw error;
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
 }

@@ -1,60 +1,54 @@
 import { createReadStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sqlString, summaryColumns, type RunSpec } from '@ocpsum/core';
 import { openStore } from '@ocpsum/storage';
-import type { PreparedOutput, SummarySource } from './interfaces.js';
+import type { Sink } from './interfaces.js';
 import { copyParquet } from './parquet.js';
 import { summaryDays } from './summary-sql.js';
 
 /**
  * A folder or `s3://bucket/prefix` of Parquet by day: one object per day of the summary under
- * `source={uuid}/year={YYYY}/month={MM}/day={DD}/`. Prepare has DuckDB write each day's file into
- * a temporary folder; commit puts the new objects first, then removes the day's older ones, so a
- * day is never empty; days of the window that now have no rows are cleared.
+ * `source={uuid}/year={YYYY}/month={MM}/day={DD}/`. Each part stages one file per day it holds; the
+ * commit puts the new objects first, then removes the days' older ones, so a day is never empty;
+ * days of the window that now have no rows are cleared.
  */
-export async function prepareParquetDays(
-  target: string,
-  source: SummarySource,
-  spec: RunSpec,
-): Promise<PreparedOutput> {
-  const store = openStore(target);
-  const folder = await mkdtemp(join(tmpdir(), 'ocpsum-parquet-'));
-  const cleanup = async () => {
-    await rm(folder, { recursive: true, force: true });
-    await store.close();
-  };
-  const files = new Map<string, string>();
-  try {
-    const columns = summaryColumns(spec.byPod);
-    for (const [i, day] of (await summaryDays(source)).entries()) {
-      const file = join(folder, `day-${i}.parquet`);
-      await copyParquet(source, columns, file, `usage_start = CAST(${sqlString(day)} AS DATE)`);
-      files.set(day, file);
-    }
-  } catch (error) {
-    await cleanup();
-    throw error;
-  }
-  const name = `summary-${Date.now().toString(36)}-${process.pid}.parquet`;
+export function parquetDaysSink(target: string, spec: RunSpec): Sink {
+  const columns = summaryColumns(spec.byPod);
   const dayPrefix = (day: string) =>
     `source=${spec.source}/year=${day.slice(0, 4)}/month=${day.slice(5, 7)}/day=${day.slice(8, 10)}/`;
   return {
-    target: store.root,
-    async commit() {
-      try {
-        for (const [day, file] of files) await store.put(dayPrefix(day) + name, createReadStream(file));
-        for (const day of windowDays(spec)) {
-          for await (const object of store.list(dayPrefix(day))) {
-            if (!object.key.endsWith(`/${name}`)) await store.delete(object.key);
-          }
-        }
-      } finally {
-        await cleanup();
+    async stage(source, staging) {
+      const files = [];
+      for (const day of await summaryDays(source)) {
+        const file = `day-${day}.parquet`;
+        await copyParquet(source, columns, join(staging.folder, file), `usage_start = CAST(${sqlString(day)} AS DATE)`);
+        files.push({ file, order: day, day });
       }
+      return files;
     },
-    abort: cleanup,
+    async prepare(files, staging) {
+      const store = openStore(target);
+      // One name for every day of this commit: what is not it is older.
+      const name = `summary-${Date.now().toString(36)}-${process.pid}.parquet`;
+      return {
+        target: store.root,
+        async commit() {
+          try {
+            for (const { file, day } of files) {
+              await store.put(dayPrefix(day!) + name, createReadStream(join(staging.folder, file)));
+            }
+            for (const day of windowDays(spec)) {
+              for await (const object of store.list(dayPrefix(day))) {
+                if (!object.key.endsWith(`/${name}`)) await store.delete(object.key);
+              }
+            }
+          } finally {
+            await store.close();
+          }
+        },
+        abort: () => store.close(),
+      };
+    },
   };
 }
 

@@ -1,11 +1,15 @@
+import { join } from 'node:path';
 import { sqlString, SUMMARY_COLUMNS, summaryColumns, type RunSpec, type SummaryRow } from '@ocpsum/core';
 import { prepareFile } from './files.js';
-import type { PreparedOutput, SummarySource } from './interfaces.js';
+import type { Sink, SummarySource } from './interfaces.js';
+import { inOrder, stageBySource } from './staged-parts.js';
 import { summarySelect } from './summary-sql.js';
 
 /** Integers are written as INT64, as ocpsum's Parquet always had them; the other columns keep their type. */
 const parquetColumn = (column: keyof SummaryRow) =>
   SUMMARY_COLUMNS[column] === 'integer' ? `CAST(${column} AS BIGINT) AS ${column}` : column;
+
+const PARQUET = '(FORMAT parquet, COMPRESSION snappy)';
 
 /**
  * Writes the summary's rows (those of `where`, all by default) as one Parquet file with DuckDB's
@@ -18,12 +22,24 @@ export async function copyParquet(
   where?: string,
 ): Promise<void> {
   await source.db.run(
-    `COPY (${summarySelect(source, columns, { where, column: parquetColumn })}) TO ${sqlString(path)} ` +
-      `(FORMAT parquet, COMPRESSION snappy)`,
+    `COPY (${summarySelect(source, columns, { where, column: parquetColumn })}) TO ${sqlString(path)} ${PARQUET}`,
   );
 }
 
-/** `FILE.parquet`: every row in one file; written aside, renamed on commit. */
-export function prepareParquet(target: string, source: SummarySource, spec: RunSpec): Promise<PreparedOutput> {
-  return prepareFile(target, (temporary) => copyParquet(source, summaryColumns(spec.byPod), temporary));
+/**
+ * `FILE.parquet`: every row in one file. Each part is staged as Parquet per data source; the commit
+ * has DuckDB read the parts in order (insertion order is kept, nothing is sorted again) into one
+ * file beside the target, renamed into place.
+ */
+export function parquetSink(target: string, spec: RunSpec): Sink {
+  const columns = summaryColumns(spec.byPod);
+  return {
+    stage: (source, staging) =>
+      stageBySource(source, staging, 'parquet', (path, where) => copyParquet(source, columns, path, where)),
+    prepare: (files, staging, db) =>
+      prepareFile(target, async (temporary) => {
+        const parts = inOrder(files).map(({ file }) => sqlString(join(staging.folder, file)));
+        await db.run(`COPY (SELECT * FROM read_parquet([${parts.join(', ')}])) TO ${sqlString(temporary)} ${PARQUET}`);
+      }),
+  };
 }

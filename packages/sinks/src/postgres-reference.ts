@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { sqlIdentifier, type NodeRole, type Reference } from '@ocpsum/core';
-import { closeClient, connectPostgres, parsePostgresTarget, reasonOf } from './postgres.js';
+import { closeClient, connectPostgres, parsePostgresTarget, reasonOf } from './postgres-target.js';
 import {
   COST_CATEGORY_TABLE,
   ENABLED_KEYS_TABLE,

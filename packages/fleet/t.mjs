@@ -1,0 +1,16 @@
+import { FlowProducer, Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+const connection = new Redis('redis://127.0.0.1:6399', { maxRetriesPerRequest: null });
+const flows = new FlowProducer({ connection });
+const tree = () => ({ name: 'commit', queueName: 'commit', opts: { jobId: 'r.1.commit' }, children: [1,2,3].map(d => ({ name: 'day'+d, queueName: 'days', opts: { jobId: 'r.1.day.'+d } })) });
+await flows.add(tree());
+let done = 0;
+const w = new Worker('days', async (job) => { done++; return job.name; }, { connection: connection.duplicate() });
+await new Promise(r => setTimeout(r, 1000));
+const a = await flows.add(tree());
+console.log('second add children', a.children.map(c => c.job.id));
+await new Promise(r => setTimeout(r, 1000));
+const q = new Queue('days', { connection }); const c = new Queue('commit', { connection });
+console.log('day runs', done, await q.getJobCounts(), await c.getJobCounts());
+const cj = await c.getJob('r.1.commit'); console.log(await cj.getState(), await cj.getChildrenValues(), await cj.getDependenciesCount());
+await w.close(); await flows.close(); await q.close(); await c.close(); connection.disconnect();

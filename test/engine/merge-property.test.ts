@@ -1,23 +1,25 @@
 /**
  * The fleet's promise on the engine: a dataset cut into row ranges, each range run through the
- * kernel, the partials merged in any order, gives the same rows as one pass over everything.
+ * kernel, the partials merged in any order — or reduced day by day from the files the fleet ships —
+ * gives the same rows as one pass over everything.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { join } from 'node:path';
-import { runSpec, type RunSpec } from '@ocpsum/core';
+import { runSpec, type RunSpec, type SummaryRow } from '@ocpsum/core';
 import { findInput } from '@ocpsum/input';
 import {
   createPartial,
   dropPartial,
   finalizeSummary,
   mergePartials,
+  kernelPartial,
   openEngine,
-  partialDays,
+  partialParts,
+  partName,
   readSummaryRows,
   runKernel,
-  summarizeChunk,
-  writePartialDay,
+  writePartialFile,
   type Engine,
   type FileSchema,
   type PartialSource,
@@ -220,33 +222,51 @@ test('kernel per row range + merge in any order equals one pass', async () => {
             await runKernel(() => engine.connect(), { ranges: chunk, storageFiles }, run, cuts[c]);
           }),
         );
-        // Every other chunk travels as the fleet ships it: a Parquet file per day.
-        const sources: PartialSource[] = [];
-        for (const [c, schema] of cuts.entries()) {
-          if (c % 2 === 0) sources.push({ schema });
-          else {
-            const packed = [];
-            for (const day of await partialDays(engine.db, schema)) {
-              const file = join(ds.root, `${schema}-${day}.parquet`);
-              await writePartialDay(engine.db, schema, day, file);
-              packed.push(file);
-            }
-            sources.push({ packed });
+        // Each chunk as the fleet ships it too: a Parquet file per day, and one of its window tables.
+        const shipped = new Map<string, string[]>();
+        for (const schema of cuts) {
+          for (const part of await partialParts(engine.db, schema)) {
+            const file = join(ds.root, `${schema}-${partName(part)}.parquet`);
+            await writePartialFile(engine.db, schema, part, file);
+            shipped.set(partName(part), [...(shipped.get(partName(part)) ?? []), file]);
           }
         }
+        const packedOf = (schema: string) =>
+          [...shipped.values()].flat().filter((f) => f.startsWith(join(ds.root, `${schema}-`)));
+        // Every other chunk merged from its files, the others from their tables.
+        const sources: PartialSource[] = cuts.map((schema, c) => (c % 2 === 0 ? { schema } : { packed: packedOf(schema) }));
         const mergedSchema = `merged_${++schemas}`;
         await mergePartials(engine.db, shuffle(sources, data.order.slice(3)), mergedSchema);
         const merged = await finalizeSummary(engine.db, mergedSchema, run);
         const mergedRows = await readSummaryRows(engine.db, mergedSchema, run.byPod);
 
+        // Reduced by day, as the fleet's day reduces do: a day's files of every chunk and every window file.
+        const byDay: SummaryRow[] = [];
+        const dayCounts = { pod: 0, storage: 0, unallocated: 0 };
+        for (const [day, dayFiles] of [...shipped].filter(([name]) => name !== 'window')) {
+          const daySchema = `day_${++schemas}`;
+          await mergePartials(engine.db, [{ packed: [...dayFiles, ...shipped.get('window')!] }], daySchema);
+          const { counts } = await finalizeSummary(engine.db, daySchema, run);
+          for (const k of Object.keys(dayCounts) as (keyof typeof dayCounts)[]) dayCounts[k] += counts[k];
+          const rows = await readSummaryRows(engine.db, daySchema, run.byPod);
+          expect(rows.every((r) => r.usage_start === day), `day ${day} finalizes only its own rows`).toBe(true);
+          byDay.push(...rows);
+          await dropPartial(engine.db, daySchema);
+        }
+
         const whole = files.map((file) => ({ file, start: 0, end: file.rows }));
         const oneSchema = `one_${++schemas}`;
-        const onePass = await summarizeChunk(engine.db, () => engine.connect(), { ranges: whole, storageFiles }, run, oneSchema);
+        await kernelPartial(engine.db, () => engine.connect(), { ranges: whole, storageFiles }, run, oneSchema);
+        const onePass = await finalizeSummary(engine.db, oneSchema, run);
         const onePassRows = await readSummaryRows(engine.db, oneSchema, run.byPod);
         for (const schema of [...cuts, mergedSchema, oneSchema]) await dropPartial(engine.db, schema);
 
         expect(merged.counts).toEqual(onePass.counts);
         expectSameRows(mergedRows, onePassRows);
+        expect(dayCounts).toEqual(onePass.counts);
+        // The days' rows put together as the outputs' commit does: by data source, then day.
+        const key = (r: SummaryRow) => `${r.data_source}/${r.usage_start}`;
+        expectSameRows(byDay.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)), onePassRows);
       } finally {
         await removeDataset(ds);
       }

@@ -16,11 +16,12 @@ import {
   finalizeSummary,
   mergePartials,
   openEngine,
-  partialDays,
+  partialParts,
   partialTablesDdl,
+  partName,
   readSummaryRows,
   summarySelect,
-  writePartialDay,
+  writePartialFile,
   type Engine,
   type PartialSource,
   type PartialTableName,
@@ -71,12 +72,12 @@ function compareValues(a: Value[], b: Value[]): number {
   return key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 }
 
-/** The partial's days as the fleet ships them: one packed Parquet file each. */
+/** The partial as the fleet ships it: one packed Parquet file per day, and one of its window tables. */
 async function packedDays(schema: string, folder: string): Promise<string[]> {
   const files = [];
-  for (const day of await partialDays(db, schema)) {
-    const file = join(folder, `${schema}-${day}.parquet`);
-    await writePartialDay(db, schema, day, file);
+  for (const part of await partialParts(db, schema)) {
+    const file = join(folder, `${schema}-${partName(part)}.parquet`);
+    await writePartialFile(db, schema, part, file);
     files.push(file);
   }
   return files;
@@ -201,7 +202,7 @@ describe('mergePartials, worked out by hand', () => {
     await drop(a, b, into);
   });
 
-  it('reads partials shipped as packed Parquet days, alone or with schemas; a table without rows stays empty', async () => {
+  it('reads partials shipped as packed Parquet days and window, alone or with schemas; a table without rows stays empty', async () => {
     const a = await emptyPartial();
     const b = await emptyPartial();
     await appendRows(db, a, 'pods', [pod({}, 'i-1', [1, 1, 1, 1, 1, 1, 1, 1, 1, 1])]);
@@ -210,7 +211,7 @@ describe('mergePartials, worked out by hand', () => {
     const folder = await mkdtemp(join(tmpdir(), 'ocpsum-merge-'));
     try {
       const file = join(folder, 'b.parquet');
-      await writePartialDay(db, b, '2025-10-01', file);
+      await writePartialFile(db, b, { day: '2025-10-01' }, file);
       const both = `m${++schemas}`;
       await mergePartials(db, [{ schema: a }, { packed: [file] }], both);
       expect(await tableRows(both, 'pods')).toEqual([
@@ -223,7 +224,20 @@ describe('mergePartials, worked out by hand', () => {
         [D, 'web', 'n1', null, '{}', 'i-1', 4, 4, 4, 4, 4, 4, 4, 4, 2, 2],
       ]);
       expect(await tableRows(twice, 'storage')).toEqual([]);
-      await drop(both, twice);
+      // A day's file holds no window table; the window file holds only those, of every day.
+      await appendRows(db, b, 'node_role_facts', [[D, 'n1', 'i-1', 'infra', false]]);
+      const window = join(folder, 'window.parquet');
+      await writePartialFile(db, b, { day: '2025-10-01' }, file);
+      await writePartialFile(db, b, 'window', window);
+      const day = `m${++schemas}`;
+      const roles = `m${++schemas}`;
+      await mergePartials(db, [{ packed: [file] }], day);
+      await mergePartials(db, [{ packed: [window] }], roles);
+      expect(await tableRows(day, 'node_role_facts')).toEqual([]);
+      expect((await tableRows(day, 'pods')).length).toBe(1);
+      expect(await tableRows(roles, 'node_role_facts')).toEqual([[D, 'n1', 'i-1', 'infra', false]]);
+      expect(await tableRows(roles, 'pods')).toEqual([]);
+      await drop(both, twice, day, roles);
     } finally {
       await rm(folder, { recursive: true, force: true });
     }

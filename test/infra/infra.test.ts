@@ -693,7 +693,7 @@ describe('Kubernetes manifests (infra/)', () => {
 
     // The keys BullMQ itself uses for the queues the worker serves, under the fleet's {prefix}.
     const keys = new QueueKeys(queuePrefix(config.data.OCPSUM_PREFIX));
-    const expected = [QUEUES.chunks, QUEUES.whole].map((queue) => keys.toKey(queue, 'wait'));
+    const expected = [QUEUES.chunks, QUEUES.days, QUEUES.whole].map((queue) => keys.toKey(queue, 'wait'));
     expect(expected[0]).toBe('{ocpsum}:chunks:wait');
     const triggers = scaled!.spec.triggers as Doc[];
     expect(triggers.map((t) => t.metadata.listName)).toEqual(expected);

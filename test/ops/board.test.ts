@@ -49,7 +49,7 @@ test('headless Chromium sees the three queues and the chunk and reduce jobs of a
   try {
     const page = await browser.context.newPage();
     await page.goto(`${board.opsUrl}/`);
-    for (const queue of ['chunks', 'reduce', 'whole']) {
+    for (const queue of ['chunks', 'reduce', 'days', 'commit', 'whole']) {
       await expect(
         page.getByRole('link', { name: queue, exact: true }).first().waitFor({ timeout: 15_000 }),
       ).resolves.toBeUndefined();
@@ -104,6 +104,8 @@ test('with OCPSUM_BOARD_USER and OCPSUM_BOARD_PASSWORD: 401 without credentials,
   expect(api.status).toBe(200);
   expect((JSON.parse(api.text) as { queues: { name: string }[] }).queues.map((q) => q.name).sort()).toEqual([
     'chunks',
+    'commit',
+    'days',
     'reduce',
     'whole',
   ]);

@@ -1,4 +1,4 @@
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -7,24 +7,35 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import {
   createPartial,
   dropPartial,
+  kernelPartial,
+  mergePartials,
   openEngine,
-  partialDays,
+  partialParts,
+  partName,
   runKernel,
   stopwatch,
-  summarizeChunk,
-  writePartialDay,
+  writePartialFile,
   type Chunk,
   type Engine,
 } from '@ocpsum/kernel';
-import { writeOutputs } from '@ocpsum/sinks';
 import { loadChunk } from './chunk-input.js';
+import { commitRun, finalizePart, type DayReport } from './completion.js';
 import { jobSchema, scratchFolder } from './job-scratch.js';
 import { collectGarbage } from './heap.js';
-import { QUEUES, partialKey, queuePrefix } from './names.js';
-import { attemptFailed, finishRun, notify, observed, type FleetEvents } from './events.js';
-import { chunkJobSchema, parsePayload, wholeJobSchema, type ChunkJob, type WholeJob } from './payloads.js';
+import { QUEUES, partialKey, queuePrefix, stagedKey } from './names.js';
+import { attemptFailed, notify, observed, type FleetEvents } from './events.js';
+import {
+  chunkJobSchema,
+  dayJobSchema,
+  parsePayload,
+  wholeJobSchema,
+  type ChunkJob,
+  type ChunkReport,
+  type WholeJob,
+} from './payloads.js';
 import { PROCESS_ID, peakRssBytes } from './process-id.js';
-import { RunRecords, type ChunkReport } from './run-records.js';
+import { getFile, putFile } from './redis-files.js';
+import { RunRecords } from './run-records.js';
 import { StoreCache } from './store-cache.js';
 import { STALL } from './stall.js';
 
@@ -35,15 +46,16 @@ export interface FleetWorkerOptions {
   threads: number;
   /** Kernels run at once; one more job is taken so its download overlaps the running kernel. */
   concurrency: number;
-  /** Seconds a partial aggregate stays in Redis. */
+  /** Seconds a partial aggregate (and a day's staged outputs) stays in Redis. */
   partialTtl: number;
   /** Observers of jobs and runs (logs, metrics). */
   events?: FleetEvents;
 }
 
 /**
- * A stateless worker process: runs the kernel over `chunks` jobs (partial → Redis) and over
- * `whole` jobs (kernel + finalize + sinks in memory).
+ * A stateless worker process: runs the kernel over `chunks` jobs (partial → Redis), reduces `days`
+ * jobs (a day's partials → its staged outputs → Redis), and runs `whole` jobs (kernel, finalize and
+ * the outputs' commit in one process).
  */
 export class FleetWorker {
   private readonly redis: Redis;
@@ -81,6 +93,7 @@ export class FleetWorker {
         common,
       ),
     );
+    this.workers.push(new Worker(QUEUES.days, (job) => observed(events, QUEUES.days, job, () => this.day(job)), common));
     this.workers.push(
       new Worker(
         QUEUES.whole,
@@ -137,20 +150,21 @@ export class FleetWorker {
   }
 
   /**
-   * Puts each day of a chunk's partial into Redis as one Parquet object; a retry of the chunk
-   * overwrites the same keys. Resolves with the days, the bytes sent and the input rows read.
+   * Puts each day of a chunk's partial into Redis as one Parquet object, and its window tables as
+   * one more; a retry of the chunk overwrites the same keys. Resolves with the days, the bytes sent
+   * and the input rows read.
    */
   private async shipPartial(db: DuckDBConnection, schema: string, runId: string, chunk: number) {
-    const days = await partialDays(db, schema);
+    const parts = await partialParts(db, schema);
+    const days = parts.flatMap((p) => (p === 'window' ? [] : [p.day]));
     const folder = await scratchFolder(schema);
     let bytes = 0;
     try {
-      for (const day of days) {
-        const file = join(folder, `${day}.parquet`);
-        await writePartialDay(db, schema, day, file);
-        const body = await readFile(file);
-        bytes += body.length;
-        await this.redis.set(partialKey(this.options.prefix, runId, chunk, day), body, 'EX', this.options.partialTtl);
+      for (const part of parts) {
+        const name = partName(part);
+        const file = join(folder, `${name}.parquet`);
+        await writePartialFile(db, schema, part, file);
+        bytes += await putFile(this.redis, partialKey(this.options.prefix, runId, chunk, name), file, this.options.partialTtl);
       }
     } finally {
       await rm(folder, { recursive: true, force: true });
@@ -163,51 +177,105 @@ export class FleetWorker {
     return { days, bytes, rows };
   }
 
+  /**
+   * One day of a large run: the day's partials of its chunks and every chunk's window tables, from
+   * Redis, merged and finalized; each output's part staged, and its files put in Redis for the commit.
+   */
+  private async day(job: Job): Promise<DayReport> {
+    const data = parsePayload(dayJobSchema, job.data, `day job ${job.id}`);
+    await this.refuseFinished(data);
+    await this.records.setStatus(data.runId, 'reducing');
+    const { prefix, partialTtl } = this.options;
+    const schema = jobSchema(job);
+    const folder = await scratchFolder(schema);
+    try {
+      const clock = stopwatch();
+      const keys = [
+        ...data.chunks.map((chunk) => [chunk, data.day] as const),
+        ...data.allChunks.map((chunk) => [chunk, 'window'] as const),
+      ];
+      const files: string[] = [];
+      for (const [chunk, part] of keys) {
+        const file = join(folder, `${chunk}-${part}.parquet`);
+        await getFile(
+          this.redis,
+          partialKey(prefix, data.runId, chunk, part),
+          file,
+          // Only a Redis that lost data (restart without persistence, eviction, TTL) gets here.
+          () =>
+            `partial aggregate of chunk ${chunk} (${part}) is missing from Redis (lost in a restart or expired); run ${data.runId} cannot be completed correctly`,
+        );
+        files.push(file);
+      }
+      const fetchMs = clock();
+      return await this.kernels(async () => {
+        clock();
+        const db = await this.engine.connect();
+        try {
+          await mergePartials(db, [{ packed: files }], schema);
+          const mergeMs = clock();
+          const staging = { id: data.staging, folder: join(folder, 'staged') };
+          const part = await finalizePart(db, schema, data.spec, data.outputs, staging);
+          for (const [target, staged] of part.staged.entries()) {
+            for (const { file } of staged) {
+              const key = stagedKey(prefix, data.runId, target, file);
+              await putFile(this.redis, key, join(staging.folder, String(target), file), partialTtl);
+            }
+          }
+          return { ...part, day: data.day, worker: PROCESS_ID, fetchMs, mergeMs, peakRssBytes: peakRssBytes() };
+        } finally {
+          await dropPartial(db, schema).catch(() => undefined);
+          db.closeSync();
+        }
+      });
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+      collectGarbage();
+    }
+  }
+
   /** Resolves with the rows read. */
   private async whole(job: Job): Promise<number> {
     const data = parsePayload(wholeJobSchema, job.data, `whole job ${job.id}`);
     await this.refuseFinished(data);
     await this.records.setStatus(data.runId, 'running');
     const schema = jobSchema(job);
-    const { fetchMs, result } = await this.kernel(data, async (chunk) => {
-      const db = await this.engine.connect();
-      try {
-        const summary = await summarizeChunk(db, () => this.engine.connect(), chunk, data.spec, schema);
-        const clock = stopwatch();
-        await writeOutputs(data.outputs, { db, table: summary.table }, data.spec);
-        return { ...summary, sinkMs: clock() };
-      } finally {
-        await dropPartial(db, schema).catch(() => undefined);
-        db.closeSync();
-      }
-    });
-    await this.records.chunkDone(data.runId);
-    await finishRun(this.records, this.options.events, data.runId, {
-      status: 'done',
-      report: {
-        rowsIn: { ...result.rowsIn },
-        rowsOut: { ...result.counts },
-        chunks: [],
-        phases: { fetch: fetchMs, kernel: result.kernelMs, finalize: result.finalizeMs, sink: result.sinkMs },
-        peakRss: { [PROCESS_ID]: peakRssBytes() },
-        outputs: data.outputs,
-      },
-    });
-    const { rowsIn } = result;
-    return rowsIn.pod + rowsIn.storage + rowsIn.nodeLabels + rowsIn.namespaceLabels;
+    const folder = await scratchFolder(schema);
+    try {
+      const { result } = await this.kernel(data, async (chunk, fetchMs) => {
+        const db = await this.engine.connect();
+        try {
+          const clock = stopwatch();
+          await kernelPartial(db, () => this.engine.connect(), chunk, data.spec, schema);
+          const kernelMs = clock();
+          const staging = { id: `${data.runId.slice(0, 24)}_whole`, folder };
+          const part = await finalizePart(db, schema, data.spec, data.outputs, staging);
+          await this.records.chunkDone(data.runId);
+          const run = { ...data, staging, parts: [part], chunks: [], phases: { fetch: fetchMs, kernel: kernelMs } };
+          await commitRun(this.records, this.options.events, db, run);
+          return part.rowsIn;
+        } finally {
+          await dropPartial(db, schema).catch(() => undefined);
+          db.closeSync();
+        }
+      });
+      return result.pod + result.storage + result.nodeLabels + result.namespaceLabels;
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   }
 
-  /** Fetches a job's objects, then runs `work` over them when a kernel slot is free. */
-  private async kernel<T>(data: ChunkJob | WholeJob, work: (chunk: Chunk) => Promise<T>) {
+  /** Fetches a job's objects, then runs `work` over them (told how long the fetch took) when a kernel slot is free. */
+  private async kernel<T>(data: ChunkJob | WholeJob, work: (chunk: Chunk, fetchMs: number) => Promise<T>) {
     const store = await this.stores.acquire(data.runId, data.root);
     try {
-      const fetchStarted = performance.now();
+      const clock = stopwatch();
       const chunk = await loadChunk(store, data.ranges, data.storage);
-      const fetchMs = performance.now() - fetchStarted;
+      const fetchMs = clock();
       return await this.kernels(async () => {
-        const kernelStarted = performance.now();
-        const result = await work(chunk);
-        return { result, fetchMs, kernelMs: performance.now() - kernelStarted };
+        clock();
+        const result = await work(chunk, fetchMs);
+        return { result, fetchMs, kernelMs: clock() };
       });
     } finally {
       this.stores.release();

@@ -1,6 +1,10 @@
 /** Queue names and Redis keys of the fleet, in one place. */
 
-export const QUEUES = { chunks: 'chunks', reduce: 'reduce', whole: 'whole' } as const;
+/**
+ * A large run is two flows: `chunks` under a `reduce` job, which, once they are done, adds `days`
+ * (one day reduce each) under a `commit` job. A small run is one `whole` job.
+ */
+export const QUEUES = { chunks: 'chunks', reduce: 'reduce', days: 'days', commit: 'commit', whole: 'whole' } as const;
 
 /**
  * BullMQ prefix. Wrapped in `{…}` so Redis Cluster hashes every key of the fleet to one slot
@@ -14,7 +18,13 @@ export function queuePrefix(prefix: string): string {
 }
 
 export const runKey = (prefix: string, runId: string) => `${queuePrefix(prefix)}:run:${runId}`;
-/** One day (`YYYY-MM-DD`) of one chunk's partial aggregate. */
-export const partialKey = (prefix: string, runId: string, chunk: number, day: string) =>
-  `${runKey(prefix, runId)}:partial:${chunk}:${day}`;
+/** One day (`YYYY-MM-DD`) of one chunk's partial aggregate, or (`window`) its window tables. */
+export const partialKey = (prefix: string, runId: string, chunk: number, part: string) =>
+  `${runKey(prefix, runId)}:partial:${chunk}:${part}`;
+/** A staged file of one output (`target`: its index among the run's outputs), as a day reduce staged it. */
+export const stagedKey = (prefix: string, runId: string, target: number, file: string) =>
+  `${runKey(prefix, runId)}:staged:${target}:${file}`;
+/** Every key of one kind of a run's data (`partial` or `staged`), as a SCAN pattern. */
+export const runDataPattern = (prefix: string, runId: string, kind: 'partial' | 'staged') =>
+  `${runKey(prefix, runId)}:${kind}:*`;
 export const chunkJobId = (chunk: number) => `chunk-${chunk}`;

@@ -22,6 +22,10 @@ const dataset = {
   storage: z.array(inputFileSchema),
 };
 
+const outputs = z.array(z.string().min(1)).min(1);
+/** Names a run's staged outputs (its PostgreSQL staging table too): one per attempt of a run. */
+const staging = z.string().regex(/^[A-Za-z0-9_]{1,40}$/);
+
 export const chunkJobSchema = z.strictObject({
   ...dataset,
   chunk: z.number().int().nonnegative(),
@@ -32,18 +36,57 @@ export const chunkJobSchema = z.strictObject({
 export const reduceJobSchema = z.strictObject({
   ...dataset,
   chunks: z.number().int().positive(),
-  outputs: z.array(z.string().min(1)).min(1),
+  outputs,
+});
+
+/** What a chunk job resolves with: its parent reads them all to plan the day reduces. */
+export const chunkReportSchema = z.strictObject({
+  chunk: z.number().int().nonnegative(),
+  worker: z.string(),
+  rows: z.number().nonnegative(),
+  kernelMs: z.number().nonnegative(),
+  fetchMs: z.number().nonnegative(),
+  /** The days the chunk's partial holds, one Redis key each (and one more for its window tables). */
+  days: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)),
+  partialBytes: z.number().int().nonnegative(),
+  peakRssBytes: z.number().int().nonnegative(),
+});
+
+/** One day of a large run: merge its chunks' partials of the day (and every chunk's window tables), finalize, stage. */
+export const dayJobSchema = z.strictObject({
+  runId: dataset.runId,
+  spec: runSpecSchema,
+  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  /** The chunks whose partial holds the day. */
+  chunks: z.array(z.number().int().nonnegative()).min(1),
+  /** Every chunk of the run: each ships its window tables. */
+  allChunks: z.array(z.number().int().nonnegative()).min(1),
+  outputs,
+  staging,
+});
+
+/** The end of a large run, under its day reduces: every output made visible, the report written. */
+export const commitJobSchema = z.strictObject({
+  runId: dataset.runId,
+  spec: runSpecSchema,
+  outputs,
+  staging,
+  chunks: z.array(chunkReportSchema),
 });
 
 /** A small dataset: one worker runs the kernel over all of it and finalizes in memory. */
 export const wholeJobSchema = z.strictObject({
   ...dataset,
   ranges: z.array(range).min(1),
-  outputs: z.array(z.string().min(1)).min(1),
+  outputs,
 });
 
 export type ChunkJob = z.infer<typeof chunkJobSchema>;
 export type ReduceJob = z.infer<typeof reduceJobSchema>;
+export type DayJob = z.infer<typeof dayJobSchema>;
+export type CommitJob = z.infer<typeof commitJobSchema>;
+/** Where a chunk ran, what it read and shipped: one entry of its run's report. */
+export type ChunkReport = z.infer<typeof chunkReportSchema>;
 export type WholeJob = z.infer<typeof wholeJobSchema>;
 export type RangeRef = z.infer<typeof range>;
 

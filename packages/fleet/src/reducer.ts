@@ -1,35 +1,37 @@
-import { rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
+import { FlowProducer, Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { dropPartial, finalizeSummary, mergePartials, openEngine, stopwatch, type Engine } from '@ocpsum/kernel';
-import { writeOutputs } from '@ocpsum/sinks';
-import { jobSchema, scratchFolder } from './job-scratch.js';
+import { openEngine, type Engine } from '@ocpsum/kernel';
+import { commitRun, type DayReport } from './completion.js';
+import { scratchFolder } from './job-scratch.js';
 import { attemptFailed, finishRun, notify, observed, type FleetEvents } from './events.js';
-import { QUEUES, partialKey, queuePrefix } from './names.js';
-import { parsePayload, reduceJobSchema, type ReduceJob } from './payloads.js';
-import { PROCESS_ID, peakRssBytes } from './process-id.js';
-import { RunRecords, type ChunkReport } from './run-records.js';
+import { QUEUES, queuePrefix, runDataPattern, stagedKey } from './names.js';
+import { chunkReportSchema, commitJobSchema, dayJobSchema, parsePayload, reduceJobSchema } from './payloads.js';
+import { getFile } from './redis-files.js';
+import { RunRecords } from './run-records.js';
 import { STALL } from './stall.js';
 
 export interface ReducerOptions {
   redisUrl: string;
   prefix: string;
-  /** DuckDB threads of the merge and finalize (default 4). */
+  /** DuckDB threads of the commit (default 2): it joins the staged Parquet of a single-file output. */
   threads?: number;
   /** Observers of jobs and runs (logs, metrics). */
   events?: FleetEvents;
 }
 
 /**
- * Runs when every chunk of a run is done: merges the partials, finalizes, writes the sinks and the
- * run report, and removes the partials. Also watches for failed jobs of any queue, so a run whose
- * chunk died for good is marked failed even when no worker lived to say so.
+ * The serial ends of a large run: when its chunks are done, starts its day reduces (which any
+ * worker runs); when those are done, commits its outputs, writes the run report and removes the
+ * partials and staged files. Also watches for failed jobs of any queue, so a run whose job died for
+ * good is marked failed even when no worker lived to say so, and fails runs past their deadline.
  */
 export class Reducer {
   private readonly redis: Redis;
   private readonly records: RunRecords;
-  private readonly worker: Worker;
+  private readonly workers: Worker[];
+  private readonly flows: FlowProducer;
   private readonly events: QueueEvents[];
   private readonly eventConnections: Redis[] = [];
   private readonly queues: Map<string, Queue>;
@@ -43,13 +45,23 @@ export class Reducer {
     this.records = new RunRecords(this.redis, options.prefix);
     const prefix = queuePrefix(options.prefix);
     const { events } = options;
-    this.worker = new Worker(QUEUES.reduce, (job) => observed(events, QUEUES.reduce, job, () => this.reduce(job)), {
-      connection: this.redis,
-      prefix,
-      ...STALL,
-    });
-    this.worker.on('failed', (job, error) => job && void attemptFailed(this.records, events, QUEUES.reduce, job, error));
-    if (events?.error) this.worker.on('error', (error) => notify(events, 'error', 'reduce worker', error));
+    this.flows = new FlowProducer({ connection: this.redis, prefix });
+    this.workers = [
+      new Worker(QUEUES.reduce, (job) => observed(events, QUEUES.reduce, job, () => this.reduce(job)), {
+        connection: this.redis,
+        prefix,
+        ...STALL,
+      }),
+      new Worker(QUEUES.commit, (job) => observed(events, QUEUES.commit, job, () => this.commit(job)), {
+        connection: this.redis,
+        prefix,
+        ...STALL,
+      }),
+    ];
+    for (const w of this.workers) {
+      w.on('failed', (job, error) => job && void attemptFailed(this.records, events, w.name, job, error));
+      if (events?.error) w.on('error', (error) => notify(events, 'error', `${w.name} worker`, error));
+    }
     this.queues = new Map(
       Object.values(QUEUES).map((name) => [name, new Queue(name, { connection: this.redis, prefix })]),
     );
@@ -66,85 +78,106 @@ export class Reducer {
   }
 
   static async start(options: ReducerOptions): Promise<Reducer> {
-    const reducer = new Reducer(options, await openEngine(options.threads ?? 4));
-    await Promise.all([reducer.worker.waitUntilReady(), ...reducer.events.map((e) => e.waitUntilReady())]);
+    const reducer = new Reducer(options, await openEngine(options.threads ?? 2));
+    await Promise.all([...reducer.workers.map((w) => w.waitUntilReady()), ...reducer.events.map((e) => e.waitUntilReady())]);
     return reducer;
   }
 
+  /**
+   * The parent of a large run's chunks, run once they are all done: starts the run's second flow,
+   * one day reduce per day under a commit job. The flow's job ids are the parent's, so a parent
+   * delivered again adds nothing that is there already.
+   */
   private async reduce(job: Job): Promise<void> {
     const data = parsePayload(reduceJobSchema, job.data, `reduce job ${job.id}`);
-    // A reduce job comes again when its reducer died after recording the run but before BullMQ heard
-    // that the job completed. The sinks hold the run and its partials may be gone: nothing is left to do.
     const record = await this.records.get(data.runId);
-    if (record?.status === 'done') {
-      return this.deletePartials(data.runId, Object.values(await job.getChildrenValues()) as ChunkReport[]);
-    }
+    if (record?.status === 'done') return;
     if (record?.status === 'failed' || record?.status === 'cancelled') {
       throw new UnrecoverableError(`run ${data.runId} is ${record.status}`);
     }
     await this.records.setStatus(data.runId, 'reducing');
-    const clock = stopwatch();
-    const chunks = Object.values(await job.getChildrenValues()) as ChunkReport[];
+    const chunks = Object.values(await job.getChildrenValues()).map((value, i) =>
+      parsePayload(chunkReportSchema, value, `report of chunk ${i} of reduce job ${job.id}`),
+    );
+    const byDay = new Map<string, number[]>();
+    for (const { chunk, days } of chunks) {
+      for (const day of days) byDay.set(day, [...(byDay.get(day) ?? []), chunk]);
+    }
+    const allChunks = chunks.map((c) => c.chunk).sort((a, b) => a - b);
+    const staging = `${data.runId.slice(0, 24)}_${String(job.id).split('.').at(-1)}`;
+    const { runId, spec, outputs } = data;
+    const keep = { removeOnComplete: job.opts.removeOnComplete, removeOnFail: job.opts.removeOnFail };
+    const retry = { attempts: job.opts.attempts, backoff: job.opts.backoff };
+    await this.flows.add({
+      name: `commit ${job.name.replace(/^reduce /, '')}`,
+      queueName: QUEUES.commit,
+      data: parsePayload(commitJobSchema, { runId, spec, outputs, staging, chunks }, 'commit job'),
+      opts: { ...retry, ...keep, jobId: `${job.id}.commit` },
+      children: [...byDay.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([day, dayChunks]) => ({
+          name: `day ${day} · ${dayChunks.length} chunks`,
+          queueName: QUEUES.days,
+          data: parsePayload(
+            dayJobSchema,
+            { runId, spec, day, chunks: dayChunks.sort((a, b) => a - b), allChunks, outputs, staging },
+            'day job',
+          ),
+          opts: { ...retry, ...keep, jobId: `${job.id}.day-${day}`, failParentOnFailure: true },
+        })),
+    });
+  }
 
-    const folder = await scratchFolder(`reduce-${data.runId}`);
-    const schema = jobSchema(job);
+  /**
+   * The end of a large run: every day's staged files from Redis, every output made visible from
+   * them together, the run recorded done, and its partials and staged files removed.
+   */
+  private async commit(job: Job): Promise<void> {
+    const data = parsePayload(commitJobSchema, job.data, `commit job ${job.id}`);
+    const days = Object.values(await job.getChildrenValues()) as DayReport[];
+    // A commit job comes again when its process died after recording the run but before BullMQ
+    // heard that the job completed: the outputs hold the run, nothing is left to do.
+    const record = await this.records.get(data.runId);
+    if (record?.status === 'done') return this.removeRunKeys(data.runId);
+    if (record?.status === 'failed' || record?.status === 'cancelled') {
+      throw new UnrecoverableError(`run ${data.runId} is ${record.status}`);
+    }
+    const folder = await scratchFolder(`commit-${data.runId.slice(0, 12)}`);
     const db = await this.engine.connect();
-    let timings: { mergeMs: number; finalizeMs: number; sinkMs: number };
-    let result: Awaited<ReturnType<typeof finalizeSummary>>;
     try {
-      const files: string[] = [];
-      for (const { chunk, days } of chunks) {
+      for (const [target] of data.outputs.entries()) {
+        await mkdir(join(folder, String(target)), { recursive: true });
         for (const day of days) {
-          const bytes = await this.redis.getBuffer(partialKey(this.options.prefix, data.runId, chunk, day));
-          if (!bytes) {
-            // Only a Redis that lost data (restart without persistence, eviction, TTL) gets here.
-            throw new Error(
-              `partial aggregate of chunk ${chunk}, day ${day} is missing from Redis (lost in a restart or expired); run ${data.runId} cannot be completed correctly`,
+          for (const { file } of day.staged[target] ?? []) {
+            await getFile(
+              this.redis,
+              stagedKey(this.options.prefix, data.runId, target, file),
+              join(folder, String(target), file),
+              () => `staged output ${file} of day ${day.day} is missing from Redis (lost in a restart or expired)`,
             );
           }
-          const file = join(folder, `${chunk}-${day}.parquet`);
-          await writeFile(file, bytes);
-          files.push(file);
         }
       }
-      await mergePartials(db, [{ packed: files }], schema);
-      const mergeMs = clock();
-      result = await finalizeSummary(db, schema, data.spec);
-      const finalizeMs = clock();
-      await writeOutputs(data.outputs, { db, table: result.table }, data.spec);
-      timings = { mergeMs, finalizeMs, sinkMs: clock() };
+      const run = { ...data, staging: { id: data.staging, folder }, parts: days };
+      await commitRun(this.records, this.options.events, db, run);
     } finally {
-      await dropPartial(db, schema).catch(() => undefined);
       db.closeSync();
       await rm(folder, { recursive: true, force: true });
     }
-
-    const peakRss: Record<string, number> = {};
-    for (const c of chunks) peakRss[c.worker] = Math.max(peakRss[c.worker] ?? 0, c.peakRssBytes);
-    peakRss[PROCESS_ID] = peakRssBytes();
-    await finishRun(this.records, this.options.events, data.runId, {
-      status: 'done',
-      report: {
-        rowsIn: { ...result.rowsIn },
-        rowsOut: { ...result.counts },
-        chunks: chunks.sort((a, b) => a.chunk - b.chunk),
-        phases: {
-          fetch: sum(chunks.map((c) => c.fetchMs)),
-          kernel: sum(chunks.map((c) => c.kernelMs)),
-          merge: timings.mergeMs,
-          finalize: timings.finalizeMs,
-          sink: timings.sinkMs,
-        },
-        peakRss,
-        outputs: data.outputs,
-      },
-    });
-    await this.deletePartials(data.runId, chunks);
+    await this.removeRunKeys(data.runId);
   }
 
-  private async deletePartials(runId: string, chunks: ChunkReport[]): Promise<void> {
-    const keys = chunks.flatMap(({ chunk, days }) => days.map((day) => partialKey(this.options.prefix, runId, chunk, day)));
-    if (keys.length) await this.redis.del(...keys);
+  /** A finished run's partials and staged files. */
+  private async removeRunKeys(runId: string): Promise<void> {
+    for (const kind of ['partial', 'staged'] as const) {
+      const pattern = runDataPattern(this.options.prefix, runId, kind);
+      let cursor = '0';
+      do {
+        const [next, keys] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+        if (keys.length) await this.redis.del(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+    }
   }
 
   private async jobFailed(queue: string, jobId: string, reason: string): Promise<void> {
@@ -171,7 +204,8 @@ export class Reducer {
 
   async close(): Promise<void> {
     clearInterval(this.watchdog);
-    await this.worker.close();
+    await Promise.all(this.workers.map((w) => w.close()));
+    await this.flows.close();
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     await Promise.all(this.events.map((e) => e.close()));
     // BullMQ leaves the connections it was given open.
@@ -181,4 +215,3 @@ export class Reducer {
   }
 }
 
-const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);

@@ -1,5 +1,7 @@
 import type { Redis } from 'ioredis';
+import type { DayReport } from './completion.js';
 import { queuePrefix, runKey } from './names.js';
+import type { ChunkReport } from './payloads.js';
 
 export type RunStatus = 'queued' | 'running' | 'reducing' | 'done' | 'failed' | 'cancelled';
 export const ACTIVE: readonly RunStatus[] = ['queued', 'running', 'reducing'];
@@ -21,23 +23,13 @@ export interface RunRecord {
   report?: RunReport;
 }
 
-export interface ChunkReport {
-  chunk: number;
-  worker: string;
-  rows: number;
-  kernelMs: number;
-  fetchMs: number;
-  /** The days the chunk's partial holds, one Redis key each. */
-  days: string[];
-  partialBytes: number;
-  peakRssBytes: number;
-}
-
 export interface RunReport {
   rowsIn: Record<string, number>;
   rowsOut: Record<string, number>;
   chunks: ChunkReport[];
-  /** Milliseconds per phase. */
+  /** The day reduces of a large run, by day. */
+  days: DayReport[];
+  /** Milliseconds per phase, summed over the chunks and days that ran them. */
   phases: Record<string, number>;
   /** Peak RSS per process (`host:pid`), bytes. */
   peakRss: Record<string, number>;

@@ -10,8 +10,8 @@ export {
   type PartialTable,
   type PartialTableName,
 } from './partial-tables.js';
-export { stopwatch, summarize, summarizeChunk, type Summary } from './summarize.js';
-export { packedRelations, partialDays, writePartialDay } from './partial-file.js';
+export { kernelPartial, stopwatch, summarize, type Summary } from './summarize.js';
+export { packedRelations, partialDays, partialParts, partName, writePartialFile, type PackedPart } from './partial-file.js';
 export { mergePartials, unionOf, type PartialSource } from './merge.js';
 export {
   finalizeSummary,

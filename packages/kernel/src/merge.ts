@@ -13,7 +13,7 @@ import { sqlStatement } from './sql-files.js';
 /**
  * Where a partial is:
  * - `{ schema }`: its tables in a schema of the same database (a kernel's or an earlier merge's output);
- * - `{ packed }`: Parquet files of partial days, as `writePartialDay` writes them (partial-file.ts).
+ * - `{ packed }`: Parquet files of a partial's days and window, as `writePartialFile` writes them (partial-file.ts).
  */
 export type PartialSource = { schema: string } | { packed: readonly string[] };
 

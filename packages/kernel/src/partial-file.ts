@@ -1,11 +1,22 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlIdentifier, sqlString } from '@ocpsum/core';
-import { PARTIAL_TABLES, PARTIAL_TABLE_NAMES, type PartialTable, type PartialTableName } from './partial-tables.js';
+import {
+  PARTIAL_TABLES,
+  PARTIAL_TABLE_NAMES,
+  WINDOW_TABLES,
+  type PartialTable,
+  type PartialTableName,
+} from './partial-tables.js';
+
+/** What one packed file holds: a day (`YYYY-MM-DD`) of the day tables, or the window tables. */
+export type PackedPart = { day: string } | 'window';
 
 /**
- * One day of a partial as one Parquet file, written and read by DuckDB: every table's rows of the
- * day, packed into one relation with a `section` column and each table's columns prefixed by its
- * name (`pods__usage_cpu`), so a chunk ships one object per day however many tables it fills.
+ * A partial cut into Parquet files, written and read by DuckDB: one file per day with that day's
+ * rows of the tables finalize reads by day, and one `window` file with every day's rows of
+ * WINDOW_TABLES. A file packs its tables into one relation with a `section` column and each table's
+ * columns prefixed by its name (`pods__usage_cpu`), so a chunk ships one object per day however
+ * many tables it fills, and a day is finalized from its day files and the window files.
  * Parquet, not Arrow IPC: DuckDB writes and reads it without a row crossing into JavaScript (README,
  * "Benchmark", has the figures of both).
  */
@@ -23,14 +34,30 @@ export async function partialDays(db: DuckDBConnection, schema: string): Promise
   return (reader.getColumnsObjectJS() as { day: string[] }).day;
 }
 
-/** Writes the partial's rows of `day` to a Parquet file at `path`. */
-export async function writePartialDay(db: DuckDBConnection, schema: string, day: string, path: string): Promise<void> {
+/** The parts a partial ships as: each of its days, then its window. */
+export async function partialParts(db: DuckDBConnection, schema: string): Promise<PackedPart[]> {
+  return [...(await partialDays(db, schema)).map((day) => ({ day })), 'window'];
+}
+
+/** A part's name in keys and file names: its day, or `window`. */
+export const partName = (part: PackedPart): string => (part === 'window' ? part : part.day);
+
+/** Writes the partial's rows of `part` to a Parquet file at `path`; every file has every table's columns. */
+export async function writePartialFile(
+  db: DuckDBConnection,
+  schema: string,
+  part: PackedPart,
+  path: string,
+): Promise<void> {
   const s = sqlIdentifier(schema);
   const sections = PARTIAL_TABLE_NAMES.map((table) => {
     const columns = columnsOf(table).map((c) => `${name(c)} AS ${packed(table, c)}`);
-    return `SELECT ${sqlString(table)} AS section, ${columns.join(', ')} FROM ${s}.${table} WHERE day = $day::DATE`;
+    const windowTable = WINDOW_TABLES.includes(table);
+    const rows = part === 'window' ? String(windowTable) : windowTable ? 'false' : 'day = $day::DATE';
+    return `SELECT ${sqlString(table)} AS section, ${columns.join(', ')} FROM ${s}.${table} WHERE ${rows}`;
   });
-  await db.run(`COPY (${sections.join('\nUNION ALL BY NAME\n')}) TO ${sqlString(path)} (FORMAT parquet)`, { day });
+  const sql = `COPY (${sections.join('\nUNION ALL BY NAME\n')}) TO ${sqlString(path)} (FORMAT parquet)`;
+  await (part === 'window' ? db.run(sql) : db.run(sql, { day: part.day }));
 }
 
 /** Each table of the partials packed in `files`, as a relation (SQL text) a merge reads from. */

@@ -132,6 +132,12 @@ export const PARTIAL_TABLES = {
 export type PartialTableName = keyof typeof PARTIAL_TABLES;
 export const PARTIAL_TABLE_NAMES = Object.keys(PARTIAL_TABLES) as PartialTableName[];
 
+/**
+ * The tables finalize reads over the whole window rather than by day (a node's role, docs/rules.md
+ * §3): finalizing one day needs every day's rows of these, and only that day's rows of the others.
+ */
+export const WINDOW_TABLES: readonly PartialTableName[] = ['node_role_facts', 'infra_nodes'];
+
 /** `CREATE TABLE` statements for an empty partial in `schema` (an identifier the caller validated). */
 export function partialTablesDdl(schema: string): string[] {
   return PARTIAL_TABLE_NAMES.map((name) => {

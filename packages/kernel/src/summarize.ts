@@ -40,7 +40,9 @@ export async function summarize(options: {
       ranges: files.map((file) => ({ file, start: 0, end: file.rows })),
       storageFiles: files.filter((f) => f.type === 'openshift_storage_usage_line_items'),
     };
-    const result = await summarizeChunk(engine.db, () => engine.connect(), chunk, spec, 'summary_run');
+    await kernelPartial(engine.db, () => engine.connect(), chunk, spec, 'summary_run');
+    const kernel = clock();
+    const result = await finalizeSummary(engine.db, 'summary_run', spec);
     if (result.rowsIn.pod === 0) {
       throw new InputError(
         `no pod usage rows between ${spec.startDate} and ${spec.endDate} at ${input.dataset.location}`,
@@ -50,7 +52,7 @@ export async function summarize(options: {
       ...result,
       db: engine.db,
       input,
-      timings: { discover, kernel: result.kernelMs, finalize: result.finalizeMs },
+      timings: { discover, kernel, finalize: clock() },
       close: () => engine.close(),
     };
   } catch (error) {
@@ -60,18 +62,16 @@ export async function summarize(options: {
 }
 
 /**
- * One chunk that is a whole dataset (the in-memory path, a fleet's whole-dataset job): the kernel
- * into a partial (on connections from `connect`), merged (a kernel may write a key in several
- * parts) and finalized into `{schema}.summary` on `db`.
+ * The kernel over one chunk (on connections from `connect`), its output merged into one row per key
+ * (a kernel may write a key in several parts) in the partial `schema` on `db`: what finalize reads.
  */
-export async function summarizeChunk(
+export async function kernelPartial(
   db: DuckDBConnection,
   connect: () => Promise<DuckDBConnection>,
   chunk: Chunk,
   spec: RunSpec,
   schema: string,
-): Promise<FinalizeResult & { kernelMs: number; finalizeMs: number }> {
-  const clock = stopwatch();
+): Promise<void> {
   const raw = `${schema}_kernel`;
   await createPartial(db, raw);
   try {
@@ -80,9 +80,6 @@ export async function summarizeChunk(
   } finally {
     await dropPartial(db, raw);
   }
-  const kernelMs = clock();
-  const result = await finalizeSummary(db, schema, spec);
-  return { ...result, kernelMs, finalizeMs: clock() };
 }
 
 /** Each call returns the milliseconds since the previous one. */

@@ -24,11 +24,13 @@ export interface Board {
 
 const DESCRIPTIONS: Record<string, string> = {
   [QUEUES.chunks]: 'one job per row range of a large run; each writes a partial aggregate to Redis',
-  [QUEUES.reduce]: 'one job per large run; waits for its chunks, merges, writes the sinks',
+  [QUEUES.reduce]: 'one job per large run; waits for its chunks, then starts its day reduces',
+  [QUEUES.days]: 'one job per day of a large run; merges the day’s partials, stages its outputs',
+  [QUEUES.commit]: 'one job per large run; waits for its days, then makes every output visible',
   [QUEUES.whole]: 'one job per small run: the whole dataset in one worker, in memory',
 };
 
-/** Bull Board over the `chunks`, `reduce` and `whole` queues of a prefix. */
+/** Bull Board over every queue of a prefix (QUEUES). */
 export function createBoard(options: BoardOptions): Board {
   // Fails fast while Redis is away, so the UI shows an error instead of hanging.
   const redis = new Redis(options.redisUrl, {

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { FleetEvents } from '@ocpsum/fleet';
+import { QUEUES, type FleetEvents } from '@ocpsum/fleet';
 
 /** Job counts of the fleet's queues, by state; rejects when Redis does not answer. */
 export type QueueCounts = () => Promise<Record<string, Record<string, number>>>;
@@ -58,7 +58,7 @@ export class FleetMetrics {
       buckets: [1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 7200],
       registers,
     });
-    for (const queue of ['chunks', 'reduce', 'whole']) this.failures.inc({ queue }, 0);
+    for (const queue of Object.values(QUEUES)) this.failures.inc({ queue }, 0);
     for (const status of ['done', 'failed']) this.runs.inc({ status }, 0);
 
     this.events = {

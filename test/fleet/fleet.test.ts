@@ -43,7 +43,7 @@ afterAll(async () => {
 });
 
 describe('a 300K-row dataset on S3, 3 worker processes and a coordinator', () => {
-  test('the fleet writes the same rows as memory mode, with chunks done by all 3 workers', async () => {
+  test('the fleet writes the same rows as memory mode, chunks and day reduces spread over the workers', async () => {
     const { workers, coordinator } = await startFleet(redis.url, 'e2e', 3, env);
     children.push(...workers, coordinator);
     const out = join(work, 'fleet.csv');
@@ -53,6 +53,9 @@ describe('a 300K-row dataset on S3, 3 worker processes and a coordinator', () =>
       ...fleet('e2e'),
       '--chunk-rows',
       '20000',
+      // A day reduce per day, however small the days.
+      '--day-bytes',
+      '1',
       '--out',
       out,
       '--wait',
@@ -68,6 +71,11 @@ describe('a 300K-row dataset on S3, 3 worker processes and a coordinator', () =>
     const pids = new Set(run.report!.chunks.map((c) => c.worker.split(':')[1]));
     expect(pids).toEqual(new Set(workers.map((w) => String(w.process.pid))));
     expect(run.report!.rowsIn.pod).toBe(300_000);
+    // One day reduce per day of the month (--day-bytes 1), each once, run by more than one worker.
+    const days = run.report!.days.flatMap((d) => d.days);
+    expect(days).toEqual(Array.from({ length: 31 }, (_, i) => `2025-10-${String(i + 1).padStart(2, '0')}`));
+    expect(new Set(run.report!.days.map((d) => d.worker)).size).toBeGreaterThan(1);
+    expect(run.report!.days.reduce((n, d) => n + d.counts.pod + d.counts.storage + d.counts.unallocated, 0)).toBe(rows);
 
     const status = await cli(['status', runId, ...fleet('e2e')]);
     expect(status.stdout).toMatch(new RegExp(`run ${runId}: done`));
@@ -75,6 +83,8 @@ describe('a 300K-row dataset on S3, 3 worker processes and a coordinator', () =>
 
     const partials = await withRedis(redis.url, (c) => c.keys('{e2e}:run:*:partial:*'));
     expect(partials, 'partials removed after the run').toEqual([]);
+    const staged = await withRedis(redis.url, (c) => c.keys('{e2e}:run:*:staged:*'));
+    expect(staged, 'staged outputs removed after the run').toEqual([]);
   });
 });
 

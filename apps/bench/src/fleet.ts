@@ -31,6 +31,8 @@ export interface FleetRun {
   chunks: number;
   /** Enqueue → output written, from the run record (finishedAt − createdAt). */
   recordMs: number;
+  /** The last chunk's partial in Redis → output written: the day reduces and the commit. */
+  afterChunksMs: number;
   /** The whole `ocpsum enqueue --wait` command: Node start-up, footers, planning, polling. */
   cliMs: number;
   cliPeakRssBytes: number;
@@ -149,6 +151,7 @@ export class Fleet {
         mode: record.mode,
         chunks: record.chunks,
         recordMs: record.finishedAt - record.createdAt,
+        afterChunksMs: record.finishedAt - Math.max(record.createdAt, ...record.report.chunks.map((c) => c.doneAt)),
         cliMs: cli.wallMs,
         cliPeakRssBytes: cli.peakRssBytes,
         redisUsedBeforeBytes: before.used_memory,

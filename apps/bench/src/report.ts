@@ -158,10 +158,21 @@ export function detailLines(size: SizeResult): string[] {
         .map(([k, v]) => `${k} ${secs(v)}`)
         .join(', ');
       lines.push(
-        `${label}: fleet profile (run 1): enqueue → output ${secs(run.recordMs)}; phases (summed over chunks) ${phases}; ` +
+        `${label}: fleet profile (run 1): enqueue → output ${secs(run.recordMs)}; phases (summed over chunks and days) ${phases}; ` +
           `enqueue command ${wallText(f.cliWall)}, of which ${secs(run.cliMs - run.recordMs)} before the run record ` +
           `(Node start-up, list, footers, planning) and after its end (polling)`,
       );
+      if (run.report.days.length) {
+        const days = run.report.days;
+        const each = (of: (d: (typeof days)[number]) => number) =>
+          `${secs(Math.min(...days.map(of)))}–${secs(Math.max(...days.map(of)))}`;
+        lines.push(
+          `${label}: fleet after the last chunk ${secs(run.afterChunksMs)} (${((run.afterChunksMs / run.recordMs) * 100).toFixed(0)}% of the run): ` +
+            `${days.length} day reduces on ${new Set(days.map((d) => d.worker)).size} workers, per day fetch ${each((d) => d.fetchMs)}, ` +
+            `merge ${each((d) => d.mergeMs)}, finalize ${each((d) => d.finalizeMs)}, stage ${each((d) => d.stageMs)}; ` +
+            `then the commit ${secs(run.report.phases.commit ?? NaN)}`,
+        );
+      }
       if (run.report.chunks.length) {
         const kernel = run.report.chunks.map((c) => c.kernelMs);
         const fetch = run.report.chunks.map((c) => c.fetchMs);

@@ -75,6 +75,6 @@ export interface TargetResult {
   what: string;
   value: number;
   limit: number;
-  unit: 's' | 'MB' | '×';
+  unit: 's' | 'MB' | '×' | '%';
   ok: boolean;
 }

@@ -15,12 +15,16 @@ interface Target {
   /** The in-memory command's peak RSS. */
   memoryMb?: number;
   workerMb?: number;
+  /** The coordinator's peak RSS: it commits the outputs. */
+  commitMb?: number;
+  /** The part of the fleet's wall time after its last chunk (day reduces and commit), a fraction. */
+  afterChunksShare?: number;
 }
 
 const TARGETS: Target[] = [
   { rows: 22_000, memoryMb: 150 },
-  { rows: 1_000_000, memoryFactor: 1.5, workerMb: 400 },
-  { rows: 10_000_000, memoryFactor: 1.5, fleetFactor: 2, workerMb: 400 },
+  { rows: 1_000_000, memoryFactor: 1.5, workerMb: 400, commitMb: 200 },
+  { rows: 10_000_000, memoryFactor: 1.5, fleetFactor: 2, workerMb: 400, commitMb: 200, afterChunksShare: 0.1 },
 ];
 
 export function targetFor(rows: number): Target | undefined {
@@ -45,8 +49,14 @@ export function evaluateTargets(size: SizeResult): TargetResult[] {
       add('fleet', 'wall ÷ tuned baseline', fleet.wall.median / tuned.wall.median, t.fleetFactor, '×');
     }
     for (const p of fleet.processes) {
-      if (p.peakRssBytes === undefined || p.role !== 'worker' || t.workerMb === undefined) continue;
-      add('fleet', `${p.name} RSS`, mb(p.peakRssBytes), t.workerMb, 'MB');
+      const limit = p.role === 'worker' ? t.workerMb : t.commitMb;
+      if (p.peakRssBytes === undefined || limit === undefined) continue;
+      add('fleet', `${p.name} RSS`, mb(p.peakRssBytes), limit, 'MB');
+    }
+    if (t.afterChunksShare !== undefined && fleet.runs.length) {
+      const shares = fleet.runs.map((r) => r.afterChunksMs / r.recordMs).sort((a, b) => a - b);
+      const median = shares[Math.floor(shares.length / 2)];
+      add('fleet', 'after the last chunk ÷ wall', median * 100, t.afterChunksShare * 100, '%');
     }
   }
   return out;
@@ -57,5 +67,6 @@ export function targetMark(target: TargetResult): string {
   const limit =
     target.unit === 'MB' && target.limit >= 1024 ? `${target.limit / 1024} GB` : `${target.limit} ${target.unit}`;
   if (target.unit === '×') return `${target.value.toFixed(1)}× ${target.ok ? '✓' : '✗'} ≤ ${target.limit}×`;
+  if (target.unit === '%') return `${target.value.toFixed(0)}% ${target.ok ? '✓' : '✗'} ≤ ${target.limit}%`;
   return `${target.ok ? '✓' : '✗'} ≤ ${limit}`;
 }

@@ -18,6 +18,7 @@ export function addFleetOptions(command: Command): Command {
 export interface PlanFlags {
   threshold: number;
   chunkRows: number;
+  dayBytes: number;
   deadline: number;
   attempts: number;
 }
@@ -31,6 +32,12 @@ export function addPlanOptions(command: Command): Command {
       100_000,
     )
     .option('--chunk-rows <rows>', 'rows per chunk', integer('--chunk-rows', 1000, 1e9), 250_000)
+    .option(
+      '--day-bytes <bytes>',
+      'partial aggregate bytes per day reduce: consecutive days are reduced together up to it',
+      integer('--day-bytes', 1, 2 ** 40),
+      2 * 2 ** 20,
+    )
     .option(
       '--deadline <seconds>',
       'fail a run not finished this long after enqueueing',

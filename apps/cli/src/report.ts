@@ -41,6 +41,23 @@ export function describeRecord(record: RunRecord): string {
       ),
     );
   }
+  if (report.days.length) {
+    lines.push(
+      '',
+      table(
+        ['days', 'worker', 'rows out', 'fetch ms', 'merge ms', 'finalize ms', 'stage ms'],
+        report.days.map((d) => [
+          d.days.length > 1 ? `${d.days[0]}…${d.days.at(-1)!.slice(5)}` : d.days[0],
+          d.worker,
+          d.counts.pod + d.counts.storage + d.counts.unallocated,
+          Math.round(d.fetchMs),
+          Math.round(d.mergeMs),
+          Math.round(d.finalizeMs),
+          Math.round(d.stageMs),
+        ]),
+      ),
+    );
+  }
   lines.push(
     '',
     table(

@@ -24,12 +24,15 @@ export interface PartResult {
 
 /** What a day reduce resolves with: its part, and where and how it ran. */
 export interface DayReport extends PartResult {
-  day: string;
+  /** Consecutive days. */
+  days: string[];
   worker: string;
   /** Getting the day's partials from Redis. */
   fetchMs: number;
   mergeMs: number;
   peakRssBytes: number;
+  /** When its staged files were in Redis (epoch ms). */
+  doneAt: number;
 }
 
 /** Finalizes the merged partial in `schema` and stages its rows for every output. */
@@ -72,7 +75,7 @@ export async function commitRun(
   await commitOutputs(run.outputs, staged, run.spec, run.staging, db);
   const commit = clock();
 
-  const days = run.parts.filter((p): p is DayReport => 'day' in p).sort((a, b) => (a.day < b.day ? -1 : 1));
+  const days = run.parts.filter((p): p is DayReport => 'days' in p).sort((a, b) => (a.days[0] < b.days[0] ? -1 : 1));
   const sum = <T>(items: readonly T[], of: (item: T) => number) => items.reduce((n, item) => n + of(item), 0);
   const peakRss: Record<string, number> = {};
   for (const [process, bytes] of [

@@ -20,6 +20,8 @@ export interface EnqueueRequest {
   /** Datasets with fewer pod usage rows go to one `whole` job. */
   threshold: number;
   chunkRows: number;
+  /** Partial bytes a day reduce aims at (planDayGroups). */
+  dayBytes: number;
   /** A run still unfinished this long after enqueueing is failed. */
   deadlineMs: number;
   /** Attempts per chunk before the run fails. */
@@ -102,7 +104,11 @@ export class Coordinator {
       await this.flows.add({
         name: `reduce ${label} · ${chunks.length} chunks`,
         queueName: QUEUES.reduce,
-        data: parsePayload(reduceJobSchema, { ...base, chunks: chunks.length, outputs: request.outputs }, 'reduce job'),
+        data: parsePayload(
+          reduceJobSchema,
+          { ...base, chunks: chunks.length, outputs: request.outputs, dayBytes: request.dayBytes },
+          'reduce job',
+        ),
         opts: { ...retry, ...keep, jobId: `${runId}.${attempt}` },
         children: chunks.map((ranges, chunk) => ({
           name: `chunk ${chunk + 1}/${chunks.length} ${label} · ${describeRanges(ranges)}`,

@@ -146,6 +146,7 @@ export class FleetWorker {
       days: result.days,
       partialBytes: result.bytes,
       peakRssBytes: peakRssBytes(),
+      doneAt: Date.now(),
     };
   }
 
@@ -178,8 +179,8 @@ export class FleetWorker {
   }
 
   /**
-   * One day of a large run: the day's partials of its chunks and every chunk's window tables, from
-   * Redis, merged and finalized; each output's part staged, and its files put in Redis for the commit.
+   * Consecutive days of a large run: their partials and every chunk's window tables, from Redis,
+   * merged and finalized; each output's part staged, and its files put in Redis for the commit.
    */
   private async day(job: Job): Promise<DayReport> {
     const data = parsePayload(dayJobSchema, job.data, `day job ${job.id}`);
@@ -190,10 +191,7 @@ export class FleetWorker {
     const folder = await scratchFolder(schema);
     try {
       const clock = stopwatch();
-      const keys = [
-        ...data.chunks.map((chunk) => [chunk, data.day] as const),
-        ...data.allChunks.map((chunk) => [chunk, 'window'] as const),
-      ];
+      const keys = [...data.partials, ...data.allChunks.map((chunk) => [chunk, 'window'] as const)];
       const files: string[] = [];
       for (const [chunk, part] of keys) {
         const file = join(folder, `${chunk}-${part}.parquet`);
@@ -222,7 +220,15 @@ export class FleetWorker {
               await putFile(this.redis, key, join(staging.folder, String(target), file), partialTtl);
             }
           }
-          return { ...part, day: data.day, worker: PROCESS_ID, fetchMs, mergeMs, peakRssBytes: peakRssBytes() };
+          return {
+            ...part,
+            days: data.days,
+            worker: PROCESS_ID,
+            fetchMs,
+            mergeMs,
+            peakRssBytes: peakRssBytes(),
+            doneAt: Date.now(),
+          };
         } finally {
           await dropPartial(db, schema).catch(() => undefined);
           db.closeSync();

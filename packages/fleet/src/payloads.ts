@@ -37,6 +37,8 @@ export const reduceJobSchema = z.strictObject({
   ...dataset,
   chunks: z.number().int().positive(),
   outputs,
+  /** Partial bytes a day reduce aims at (planDayGroups). */
+  dayBytes: z.number().int().positive(),
 });
 
 /** What a chunk job resolves with: its parent reads them all to plan the day reduces. */
@@ -50,15 +52,19 @@ export const chunkReportSchema = z.strictObject({
   days: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)),
   partialBytes: z.number().int().nonnegative(),
   peakRssBytes: z.number().int().nonnegative(),
+  /** When its partial was in Redis (epoch ms). */
+  doneAt: z.number().int().nonnegative(),
 });
 
-/** One day of a large run: merge its chunks' partials of the day (and every chunk's window tables), finalize, stage. */
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+/** Consecutive days of a large run: merge their partials (and every chunk's window tables), finalize, stage. */
 export const dayJobSchema = z.strictObject({
   runId: dataset.runId,
   spec: runSpecSchema,
-  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-  /** The chunks whose partial holds the day. */
-  chunks: z.array(z.number().int().nonnegative()).min(1),
+  days: z.array(day).min(1),
+  /** The (chunk, day) partials of those days. */
+  partials: z.array(z.tuple([z.number().int().nonnegative(), day])).min(1),
   /** Every chunk of the run: each ships its window tables. */
   allChunks: z.array(z.number().int().nonnegative()).min(1),
   outputs,

@@ -44,3 +44,45 @@ export function planChunks(files: readonly InputFile[], chunkRows: number, worke
   close();
   return chunks;
 }
+
+/** One day reduce: a run of consecutive days, and the (chunk, day) partials it merges. */
+export interface DayGroup {
+  days: string[];
+  partials: [chunk: number, day: string][];
+}
+
+/**
+ * Cuts a run's days, in order, into runs of consecutive days of about `groupBytes` of partials
+ * each (a chunk's bytes counted evenly over its days), one day reduce each. A day reduce has a fixed
+ * cost (a finalize is a dozen statements), so the days of a small run go to few jobs; a large run's
+ * days each get their own. Consecutive, so that the parts' rows, by data source and then first
+ * day, are the summary's rows in order.
+ */
+export function planDayGroups(
+  chunks: readonly { chunk: number; days: readonly string[]; partialBytes: number }[],
+  groupBytes: number,
+): DayGroup[] {
+  if (!(groupBytes > 0)) throw new Error(`day reduce size must be positive, got ${groupBytes}`);
+  const byDay = new Map<string, { chunks: number[]; bytes: number }>();
+  for (const { chunk, days, partialBytes } of chunks) {
+    for (const day of days) {
+      const entry = byDay.get(day) ?? { chunks: [], bytes: 0 };
+      entry.chunks.push(chunk);
+      entry.bytes += partialBytes / days.length;
+      byDay.set(day, entry);
+    }
+  }
+  const groups: DayGroup[] = [];
+  let bytes = 0;
+  for (const [day, entry] of [...byDay].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (!groups.length || bytes >= groupBytes) {
+      groups.push({ days: [], partials: [] });
+      bytes = 0;
+    }
+    const group = groups.at(-1)!;
+    group.days.push(day);
+    for (const chunk of entry.chunks.sort((a, b) => a - b)) group.partials.push([chunk, day]);
+    bytes += entry.bytes;
+  }
+  return groups;
+}

@@ -8,6 +8,7 @@ import { scratchFolder } from './job-scratch.js';
 import { attemptFailed, finishRun, notify, observed, type FleetEvents } from './events.js';
 import { QUEUES, queuePrefix, runDataPattern, stagedKey } from './names.js';
 import { chunkReportSchema, commitJobSchema, dayJobSchema, parsePayload, reduceJobSchema } from './payloads.js';
+import { planDayGroups } from './plan.js';
 import { getFile } from './redis-files.js';
 import { RunRecords } from './run-records.js';
 import { STALL } from './stall.js';
@@ -85,7 +86,7 @@ export class Reducer {
 
   /**
    * The parent of a large run's chunks, run once they are all done: starts the run's second flow,
-   * one day reduce per day under a commit job. The flow's job ids are the parent's, so a parent
+   * day reduces (each over consecutive days, planDayGroups) under a commit job. The flow's job ids are the parent's, so a parent
    * delivered again adds nothing that is there already.
    */
   private async reduce(job: Job): Promise<void> {
@@ -99,10 +100,6 @@ export class Reducer {
     const chunks = Object.values(await job.getChildrenValues()).map((value, i) =>
       parsePayload(chunkReportSchema, value, `report of chunk ${i} of reduce job ${job.id}`),
     );
-    const byDay = new Map<string, number[]>();
-    for (const { chunk, days } of chunks) {
-      for (const day of days) byDay.set(day, [...(byDay.get(day) ?? []), chunk]);
-    }
     const allChunks = chunks.map((c) => c.chunk).sort((a, b) => a - b);
     const staging = `${data.runId.slice(0, 24)}_${String(job.id).split('.').at(-1)}`;
     const { runId, spec, outputs } = data;
@@ -113,18 +110,12 @@ export class Reducer {
       queueName: QUEUES.commit,
       data: parsePayload(commitJobSchema, { runId, spec, outputs, staging, chunks }, 'commit job'),
       opts: { ...retry, ...keep, jobId: `${job.id}.commit` },
-      children: [...byDay.entries()]
-        .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([day, dayChunks]) => ({
-          name: `day ${day} · ${dayChunks.length} chunks`,
-          queueName: QUEUES.days,
-          data: parsePayload(
-            dayJobSchema,
-            { runId, spec, day, chunks: dayChunks.sort((a, b) => a - b), allChunks, outputs, staging },
-            'day job',
-          ),
-          opts: { ...retry, ...keep, jobId: `${job.id}.day-${day}`, failParentOnFailure: true },
-        })),
+      children: planDayGroups(chunks, data.dayBytes).map(({ days, partials }) => ({
+        name: `days ${days[0]}${days.length > 1 ? `…${days.at(-1)!.slice(5)}` : ''} · ${partials.length} partials`,
+        queueName: QUEUES.days,
+        data: parsePayload(dayJobSchema, { runId, spec, days, partials, allChunks, outputs, staging }, 'day job'),
+        opts: { ...retry, ...keep, jobId: `${job.id}.days-${days[0]}`, failParentOnFailure: true },
+      })),
     });
   }
 
@@ -153,7 +144,7 @@ export class Reducer {
               this.redis,
               stagedKey(this.options.prefix, data.runId, target, file),
               join(folder, String(target), file),
-              () => `staged output ${file} of day ${day.day} is missing from Redis (lost in a restart or expired)`,
+              () => `staged output ${file} of ${day.days.join(', ')} is missing from Redis (lost in a restart or expired)`,
             );
           }
         }

@@ -27,7 +27,7 @@ export interface RunReport {
   rowsIn: Record<string, number>;
   rowsOut: Record<string, number>;
   chunks: ChunkReport[];
-  /** The day reduces of a large run, by day. */
+  /** The day reduces of a large run, in day order. */
   days: DayReport[];
   /** Milliseconds per phase, summed over the chunks and days that ran them. */
   phases: Record<string, number>;

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { InputFile } from '@ocpsum/input';
-import { planChunks } from '../src/plan.js';
+import { planChunks, planDayGroups } from '../src/plan.js';
 
 const file = (key: string, ...rowGroups: number[]): InputFile => ({
   key,
@@ -61,5 +61,34 @@ describe('planChunks', () => {
   test('refuses a chunk size that is not a positive whole number', () => {
     expect(() => planChunks([file('a', 10)], 0)).toThrow(/positive whole number, got 0/);
     expect(() => planChunks([file('a', 10)], 2.5)).toThrow(/positive whole number, got 2.5/);
+  });
+});
+
+describe('planDayGroups', () => {
+  const chunks = [
+    { chunk: 0, days: ['2025-10-01', '2025-10-02'], partialBytes: 200 },
+    { chunk: 1, days: ['2025-10-02', '2025-10-03'], partialBytes: 100 },
+    { chunk: 2, days: ['2025-10-04'], partialBytes: 400 },
+  ];
+
+  test('consecutive days of about the size asked, every (chunk, day) partial in exactly one group', () => {
+    // Per day: 01 = 100, 02 = 100 + 50, 03 = 50, 04 = 400 bytes.
+    const groups = planDayGroups(chunks, 200);
+    expect(groups).toEqual([
+      { days: ['2025-10-01', '2025-10-02'], partials: [[0, '2025-10-01'], [0, '2025-10-02'], [1, '2025-10-02']] },
+      { days: ['2025-10-03', '2025-10-04'], partials: [[1, '2025-10-03'], [2, '2025-10-04']] },
+    ]);
+  });
+
+  test('one day each when the size is smaller than any day; all days in one when larger than the run', () => {
+    expect(planDayGroups(chunks, 1).map((g) => g.days)).toEqual([
+      ['2025-10-01'],
+      ['2025-10-02'],
+      ['2025-10-03'],
+      ['2025-10-04'],
+    ]);
+    expect(planDayGroups(chunks, 10_000).map((g) => g.days)).toEqual([
+      ['2025-10-01', '2025-10-02', '2025-10-03', '2025-10-04'],
+    ]);
   });
 });

@@ -8,7 +8,7 @@ import { connectRedis } from '../redis.js';
 
 export function coordinatorCommand(): Command {
   return addMetricsOptions(
-    addFleetOptions(new Command('coordinator').description('reduce finished runs, fail broken or overdue ones')),
+    addFleetOptions(new Command('coordinator').description('start the day reduces of runs whose chunks are done, commit their outputs, fail broken or overdue runs')),
     9465,
   ).action(async (flags: FleetFlags & MetricsFlags) => {
     const ops = processOps('coordinator');
@@ -19,7 +19,7 @@ export function coordinatorCommand(): Command {
     const redis = redactUrl(flags.redis);
     ops.log.info(
       { event: 'ready', redis, prefix: flags.prefix, metrics: `${server.url}/metrics` },
-      `coordinator ${process.pid}: reducing runs on ${redis} prefix {${flags.prefix}}, metrics ${server.url}/metrics`,
+      `coordinator ${process.pid}: reducing and committing runs on ${redis} prefix {${flags.prefix}}, metrics ${server.url}/metrics`,
     );
     closeOnSignal('coordinator', ops.log, [() => reducer.close(), () => server.close()]);
   });

@@ -52,6 +52,7 @@ export async function enqueueAndMaybeWait(
       outputs: flags.out,
       threshold: flags.threshold,
       chunkRows: flags.chunkRows,
+      dayBytes: flags.dayBytes,
       deadlineMs: flags.deadline * 1000,
       attempts: flags.attempts,
     });

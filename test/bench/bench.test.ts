@@ -129,6 +129,8 @@ describe('figures', () => {
       ['memory', 'wall ÷ tuned baseline', true],
       ['fleet', 'worker-1 RSS', true],
       ['fleet', 'worker-2 RSS', false],
+      // The coordinator commits: 300 MB misses its 200 MB.
+      ['fleet', 'coordinator RSS', false],
     ]);
     // 1.7 s against the tuned query's 1.0 s misses 1.5×.
     const slower = { ...size1m(), memory: { ...size1m().memory!, wall: spread([1700]) } };

@@ -23,7 +23,7 @@ afterAll(async () => {
   await world?.stop();
 });
 
-test('headless Chromium sees the three queues and the chunk and reduce jobs of a run in progress', async () => {
+test('headless Chromium sees every queue of the fleet and the chunk and reduce jobs of a run in progress', async () => {
   // No workers: the run stays queued, its jobs waiting where a person would look for them.
   const { stdout } = await world.cli([
     'enqueue',

@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { runSpec } from '@ocpsum/core';
 import { withSummaryTable } from '../../../test/helpers/summary-table.js';
-import { writeOutputs } from '../src/index.js';
-import { row } from './rows.js';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { commitOutputs, stageOutputs, writeOutputs, type StagedFile } from '../src/index.js';
+import { awkwardRows, row } from './rows.js';
 
 let folder: string;
 beforeEach(async () => {
@@ -70,3 +71,49 @@ test('an output that fails leaves every output as it was: nothing written aside 
   expect(await snapshot()).toEqual(previous);
   expect(previous.files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
 });
+
+test('parts of distinct days, staged apart in any order, commit to the same outputs as the whole summary', async () => {
+  const rows = awkwardRows().flatMap((r, i) => [
+    r,
+    { ...r, usage_start: '2025-10-02', usage_end: '2025-10-02', namespace: `later-${i}` },
+  ]);
+  const write = async (name: string, parts: string[] | null) => {
+    const targets = [join(folder, name, 'summary.csv'), join(folder, name, 'summary.parquet'), join(folder, name, 'days')];
+    await withSummaryTable(rows, async (source) => {
+      if (!parts) return void (await writeOutputs(targets, source, spec));
+      const staging = { id: `parts_${name}`, folder: join(folder, `${name}-staged`) };
+      const staged: StagedFile[][] = targets.map(() => []);
+      for (const [i, where] of parts.entries()) {
+        await source.db.run(`CREATE VIEW part_${i} AS SELECT * FROM summary WHERE ${where}`);
+        const part = await stageOutputs(targets, { db: source.db, table: `part_${i}` }, spec, staging);
+        part.forEach((files, t) => staged[t].push(...files));
+      }
+      await commitOutputs(targets, staged, spec, staging, source.db);
+    });
+    return {
+      csv: await readFile(targets[0], 'utf8'),
+      parquet: await parquetRows(targets[1]),
+      days: (await readdir(targets[2], { recursive: true })).filter((f) => f.endsWith('.parquet')).map((f) => f.replace(/summary-[^/]*$/, '')),
+    };
+  };
+  const whole = await write('whole', null);
+  // The later day staged first, and the earlier days as a part of its own.
+  const parted = await write('parted', ["usage_start > DATE '2025-10-01'", "usage_start <= DATE '2025-10-01'"]);
+  expect(parted.csv).toBe(whole.csv);
+  expect(parted.parquet).toEqual(whole.parquet);
+  expect(parted.days.sort()).toEqual(whole.days.sort());
+  expect(whole.csv.split('\n').length).toBeGreaterThan(rows.length);
+});
+
+/** A Parquet file's rows, in file order, as JSON text. */
+async function parquetRows(path: string): Promise<string[]> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const db = await instance.connect();
+  try {
+    const reader = await db.runAndReadAll(`SELECT * FROM read_parquet('${path.replaceAll("'", "''")}')`);
+    return reader.getRowObjectsJson().map((r) => JSON.stringify(r));
+  } finally {
+    db.closeSync();
+    instance.closeSync();
+  }
+}

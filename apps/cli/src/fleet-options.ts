@@ -34,9 +34,9 @@ export function addPlanOptions(command: Command): Command {
     .option('--chunk-rows <rows>', 'rows per chunk', integer('--chunk-rows', 1000, 1e9), 250_000)
     .option(
       '--day-bytes <bytes>',
-      'partial aggregate bytes per day reduce: consecutive days are reduced together up to it',
+      "most partial aggregate bytes per day reduce (consecutive days are reduced together, spread over the workers)",
       integer('--day-bytes', 1, 2 ** 40),
-      2 * 2 ** 20,
+      8 * 2 ** 20,
     )
     .option(
       '--deadline <seconds>',

@@ -3,6 +3,7 @@ export { type FleetEvents, type JobInfo } from './events.js';
 export { FleetWorker, type FleetWorkerOptions } from './fleet-worker.js';
 export { QUEUES, partialKey, queuePrefix, runKey } from './names.js';
 export { PROCESS_ID } from './process-id.js';
+export { getFile, putFile } from './redis-files.js';
 export { chunkJobSchema, commitJobSchema, dayJobSchema, reduceJobSchema, wholeJobSchema, type ChunkReport } from './payloads.js';
 export { planChunks, planDayGroups } from './plan.js';
 export { Reducer, type ReducerOptions } from './reducer.js';

@@ -3,11 +3,19 @@ import { join } from 'node:path';
 import { FlowProducer, Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { openEngine, type Engine } from '@ocpsum/kernel';
+import { discardStaging } from '@ocpsum/sinks';
 import { commitRun, type DayReport } from './completion.js';
 import { scratchFolder } from './job-scratch.js';
 import { attemptFailed, finishRun, notify, observed, type FleetEvents } from './events.js';
 import { QUEUES, queuePrefix, runDataPattern, stagedKey } from './names.js';
-import { chunkReportSchema, commitJobSchema, dayJobSchema, parsePayload, reduceJobSchema } from './payloads.js';
+import {
+  chunkReportSchema,
+  commitJobSchema,
+  dayJobSchema,
+  parsePayload,
+  reduceJobSchema,
+  type ChunkReport,
+} from './payloads.js';
 import { planDayGroups } from './plan.js';
 import { getFile } from './redis-files.js';
 import { RunRecords } from './run-records.js';
@@ -110,13 +118,24 @@ export class Reducer {
       queueName: QUEUES.commit,
       data: parsePayload(commitJobSchema, { runId, spec, outputs, staging, chunks }, 'commit job'),
       opts: { ...retry, ...keep, jobId: `${job.id}.commit` },
-      children: planDayGroups(chunks, data.dayBytes).map(({ days, partials }) => ({
+      children: planDayGroups(chunks, await this.dayGroupBytes(chunks, data.dayBytes)).map(({ days, partials }) => ({
         name: `days ${days[0]}${days.length > 1 ? `…${days.at(-1)!.slice(5)}` : ''} · ${partials.length} partials`,
         queueName: QUEUES.days,
         data: parsePayload(dayJobSchema, { runId, spec, days, partials, allChunks, outputs, staging }, 'day job'),
         opts: { ...retry, ...keep, jobId: `${job.id}.days-${days[0]}`, failParentOnFailure: true },
       })),
     });
+  }
+
+  /**
+   * Partial bytes per day reduce: the run's bytes spread over the workers serving day reduces, so
+   * each has one (a day reduce has a fixed cost of a few dozen statements), but at most `limit`
+   * (what a worker's memory allows).
+   */
+  private async dayGroupBytes(chunks: readonly ChunkReport[], limit: number): Promise<number> {
+    const total = chunks.reduce((n, c) => n + c.partialBytes, 0);
+    const workers = await this.queues.get(QUEUES.days)!.getWorkersCount().catch(() => 1);
+    return Math.max(1, Math.min(limit, Math.ceil(total / Math.max(1, workers))));
   }
 
   /**
@@ -176,6 +195,12 @@ export class Reducer {
     const job = await Job.fromId(this.queues.get(queue)!, jobId);
     if (!job || !(await job.isFailed())) return;
     await this.fail(job.data, `${job.name}: ${reason}`);
+    // Nothing will commit what the run staged outside Redis (PostgreSQL's staging table).
+    const staged = (queue === QUEUES.days ? dayJobSchema : queue === QUEUES.commit ? commitJobSchema : null)?.safeParse(job.data);
+    if (staged?.success) {
+      const { outputs, spec, staging } = staged.data;
+      await discardStaging(outputs, spec, staging);
+    }
   }
 
   private async fail(data: unknown, error: string): Promise<void> {

@@ -53,8 +53,8 @@ export interface Sink {
   stage(source: SummarySource, staging: Staging): Promise<StagedFile[]>;
   /** The output made of every part's files, written aside (nothing visible until commit). `db` reads staged Parquet. */
   prepare(files: readonly StagedFile[], staging: Staging, db: DuckDBConnection): Promise<PreparedOutput>;
-  /** Removes what `stage` left outside the staging folder (a run that will not commit). */
-  discard?(staging: Staging): Promise<void>;
+  /** Removes what `stage` left outside the staging folder (a run that will not commit), by staging id. */
+  discard?(id: string): Promise<void>;
 }
 
 export type SinkFactory = (target: string, spec: RunSpec) => Sink;

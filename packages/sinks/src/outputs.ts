@@ -35,9 +35,11 @@ export function sinkFor(target: string, spec: RunSpec): Sink {
 }
 
 /** Target `index`'s own staging: its folder and (for PostgreSQL's staging table) its id. */
-export function targetStaging(staging: Staging, index: number): Staging {
-  return { id: `${staging.id}_${index}`, folder: join(staging.folder, String(index)) };
+function targetStaging(staging: Staging, index: number): Staging {
+  return { id: targetId(staging.id, index), folder: join(staging.folder, String(index)) };
 }
+
+const targetId = (id: string, index: number) => `${id}_${index}`;
 
 /** Stages one part of the summary for every target; resolves with each target's files, in `targets`' order. */
 export async function stageOutputs(
@@ -96,10 +98,10 @@ export async function commitOutputs(
   return prepared.map((p, i) => ({ target: p.target, ms: times[i], detail: p.detail }));
 }
 
-/** Removes what the staging of a run that will not commit left outside its folder. */
-export async function discardStaging(targets: readonly string[], spec: RunSpec, staging: Staging): Promise<void> {
+/** Removes what the staging `id` of a run that will not commit left outside its folders. */
+export async function discardStaging(targets: readonly string[], spec: RunSpec, id: string): Promise<void> {
   for (const [i, target] of targets.entries()) {
-    await sinkFor(target, spec).discard?.(targetStaging(staging, i)).catch(() => undefined);
+    await sinkFor(target, spec).discard?.(targetId(id, i)).catch(() => undefined);
   }
 }
 
@@ -115,7 +117,7 @@ export async function writeOutputs(
     const staged = await stageOutputs(targets, source, spec, staging);
     return await commitOutputs(targets, staged, spec, staging, source.db);
   } catch (error) {
-    await discardStaging(targets, spec, staging);
+    await discardStaging(targets, spec, staging.id);
     throw error;
   } finally {
     await rm(folder, { recursive: true, force: true });

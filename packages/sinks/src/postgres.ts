@@ -7,7 +7,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { sqlIdentifier, type RunSpec, type SummaryRow } from '@ocpsum/core';
 import { copyCsv } from './csv.js';
-import type { Sink, Staging } from './interfaces.js';
+import type { Sink } from './interfaces.js';
 import { checkReferences } from './postgres-keys.js';
 import { ensureMonthPartitions } from './postgres-partitions.js';
 import { ensureSummaryTable, writtenColumns, type SummaryTable } from './postgres-schema.js';
@@ -42,8 +42,8 @@ export function postgresSink(target: string, spec: RunSpec): Sink {
       throw fail(error);
     }
   };
-  const stagingTable = (table: SummaryTable, staging: Staging) =>
-    `${sqlIdentifier(table.schema)}.${sqlIdentifier(`ocpsum_stage_${staging.id}`)}`;
+  const stagingTable = (table: SummaryTable, id: string) =>
+    `${sqlIdentifier(table.schema)}.${sqlIdentifier(`ocpsum_stage_${id}`)}`;
 
   return {
     async stage(source, staging) {
@@ -53,7 +53,7 @@ export function postgresSink(target: string, spec: RunSpec): Sink {
         const table = await ensureSummaryTable(client, parsed.schema);
         const columns = writtenColumns(table, spec.byPod).map((c) => sqlIdentifier(c));
         await checkReferences(client, table, spec.reportPeriodId, await distinctIntegers(source, 'cost_category_id'));
-        const stage = stagingTable(table, staging);
+        const stage = stagingTable(table, staging.id);
         // The parts of a run stage at once: one of them creates the table.
         await inTransaction(client, async () => {
           await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`ocpsum ${stage}`]);
@@ -84,11 +84,11 @@ export function postgresSink(target: string, spec: RunSpec): Sink {
       }
     },
 
-    async discard(staging) {
+    async discard(id) {
       const client = await connect();
       try {
         const table = await ensureSummaryTable(client, parsed.schema);
-        await client.query(`DROP TABLE IF EXISTS ${stagingTable(table, staging)}`);
+        await client.query(`DROP TABLE IF EXISTS ${stagingTable(table, id)}`);
       } finally {
         await closeClient(client);
       }
@@ -102,7 +102,7 @@ export function postgresSink(target: string, spec: RunSpec): Sink {
         const columns = writtenColumns(table, spec.byPod);
         const partitions = await ensureMonthPartitions(client, table, spec.startDate, spec.endDate);
         await client.query('BEGIN');
-        summary = { ...(await replaceRows(client, table, columns, stagingTable(table, staging), spec)), partitions: [] };
+        summary = { ...(await replaceRows(client, table, columns, stagingTable(table, staging.id), spec)), partitions: [] };
         for (const p of partitions) {
           if (p.state === 'created') summary.partitions.push(`; created partition ${p.name}`);
           if (p.state === 'skipped') summary.partitions.push(`; no partition ${p.name} (${p.note})`);

@@ -47,7 +47,8 @@ test('awkward text and numbers reach koku’s table as the CSV holds them, one u
   const csv = join(work, 'summary.csv');
   const target = pgUrl(server.port, 'org_rows');
   const times = await withSummaryTable(rows, (source) => writeOutputs([target, csv], source, spec));
-  expect(times.map((t) => t.detail ?? '')).toEqual(['', expect.stringMatching(/^replaced 0 rows with 7\b/)]);
+  // In the order the targets were given (PostgreSQL commits last, whatever its place).
+  expect(times.map((t) => t.detail ?? '')).toEqual([expect.stringMatching(/^replaced 0 rows with 7\b/), '']);
 
   const expected = withoutCsi(await readCsv(csv));
   expectSameTable(await pgTable(client, 'org_rows', expected.header), expected);

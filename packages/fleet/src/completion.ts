@@ -47,7 +47,7 @@ export async function finalizePart(
   const summary = await finalizeSummary(db, schema, spec);
   const finalizeMs = clock();
   const staged = await stageOutputs(outputs, { db, table: summary.table }, spec, staging);
-  return { counts: summary.counts, rowsIn: summary.rowsIn, staged, finalizeMs, stageMs: clock() };
+  return { counts: summary.counts, rowsIn: summary.rowsIn, staged: staged.map((s) => s.files), finalizeMs, stageMs: clock() };
 }
 
 export interface CompletedRun {

@@ -254,7 +254,7 @@ export class FleetWorker {
           const clock = stopwatch();
           await kernelPartial(db, () => this.engine.connect(), chunk, data.spec, schema);
           const kernelMs = clock();
-          const staging = { id: `${data.runId.slice(0, 24)}_whole`, folder };
+          const staging = { id: `${data.runId.slice(0, 24)}_whole`, folder, whole: true };
           const part = await finalizePart(db, schema, data.spec, data.outputs, staging);
           await this.records.chunkDone(data.runId);
           const run = { ...data, staging, parts: [part], chunks: [], phases: { fetch: fetchMs, kernel: kernelMs } };

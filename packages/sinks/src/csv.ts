@@ -1,10 +1,9 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { join } from 'node:path';
 import { sqlString, summaryColumns, type RunSpec, type SummaryRow } from '@ocpsum/core';
 import { prepareFile } from './files.js';
 import type { Sink, SummarySource } from './interfaces.js';
-import { inOrder, stageBySource } from './staged-parts.js';
+import { fileFromParts, stagePart } from './staged-parts.js';
 import { summarySelect, type SelectOptions } from './summary-sql.js';
 
 /**
@@ -17,40 +16,50 @@ export async function copyCsv(
   source: SummarySource,
   columns: readonly (keyof SummaryRow)[],
   path: string,
-  options: Pick<SelectOptions, 'lead' | 'where'> = {},
+  options: Pick<SelectOptions, 'lead' | 'where'> & { header?: boolean } = {},
 ): Promise<void> {
   await source.db.run(
     `COPY (${summarySelect(source, columns, options)}) TO ${sqlString(path)} ` +
-      `(FORMAT csv, HEADER false, DELIMITER ',', QUOTE '"', ESCAPE '"', NULLSTR '', COMPRESSION 'none')`,
+      `(FORMAT csv, HEADER ${options.header === true}, DELIMITER ',', QUOTE '"', ESCAPE '"', NULLSTR '', COMPRESSION 'none')`,
   );
 }
 
 /**
  * `FILE.csv`: a header of koku's column names, then the rows. Each part is staged as headerless CSV
  * per data source; the commit writes the header and the parts, in order, to a file beside the
- * target (streamed, no row held) and renames it into place.
+ * target (streamed, no row held) and renames it into place. A whole summary is staged as the file
+ * itself, header included, and moved.
  */
 export function csvSink(target: string, spec: RunSpec): Sink {
   const columns = summaryColumns(spec.byPod);
   return {
     stage: (source, staging) =>
-      stageBySource(source, staging, 'csv', (path, where) => copyCsv(source, columns, path, { where })),
+      stagePart(
+        source,
+        staging,
+        'csv',
+        (path, where) => copyCsv(source, columns, path, { where }),
+        (path) => copyCsv(source, columns, path, { header: true }),
+      ),
     prepare: (files, staging) =>
-      prepareFile(target, async (temporary) => {
-        const out = createWriteStream(temporary);
-        const write = async (chunk: string | Buffer) => {
-          if (!out.write(chunk)) await once(out, 'drain');
-        };
-        try {
-          // Column names are plain identifiers: nothing to quote.
-          await write(`${columns.join(',')}\n`);
-          for (const { file } of inOrder(files)) {
-            for await (const chunk of createReadStream(join(staging.folder, file))) await write(chunk as Buffer);
-          }
-        } finally {
-          out.end();
-          await once(out, 'close');
-        }
-      }),
+      prepareFile(target, (temporary) => fileFromParts(files, staging, temporary, (parts) => concatenate(parts, temporary))),
   };
+
+  /** The header, then each part's rows, streamed into `path`. */
+  async function concatenate(parts: string[], path: string): Promise<void> {
+    const out = createWriteStream(path);
+    const write = async (chunk: string | Buffer) => {
+      if (!out.write(chunk)) await once(out, 'drain');
+    };
+    try {
+      // Column names are plain identifiers: nothing to quote.
+      await write(`${columns.join(',')}\n`);
+      for (const part of parts) {
+        for await (const chunk of createReadStream(part, { highWaterMark: 2 ** 20 })) await write(chunk as Buffer);
+      }
+    } finally {
+      out.end();
+      await once(out, 'close');
+    }
+  }
 }

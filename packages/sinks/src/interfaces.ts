@@ -1,5 +1,4 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { RunSpec } from '@ocpsum/core';
 
 /**
  * The summary the sinks write: a DuckDB table (or view) whose columns are exactly core's
@@ -22,6 +21,8 @@ export interface Staging {
   /** Letters, digits and `_` (it names PostgreSQL's staging table). */
   id: string;
   folder: string;
+  /** The one part is the whole summary: a file output stages it as the file itself, moved into place on commit. */
+  whole?: boolean;
 }
 
 /**
@@ -56,8 +57,6 @@ export interface Sink {
   /** Removes what `stage` left outside the staging folder (a run that will not commit), by staging id. */
   discard?(id: string): Promise<void>;
 }
-
-export type SinkFactory = (target: string, spec: RunSpec) => Sink;
 
 /** One output of a commit: its target (password redacted), time taken and what it did. */
 export interface OutputTiming {

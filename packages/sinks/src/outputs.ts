@@ -36,29 +36,33 @@ export function sinkFor(target: string, spec: RunSpec): Sink {
 
 /** Target `index`'s own staging: its folder and (for PostgreSQL's staging table) its id. */
 function targetStaging(staging: Staging, index: number): Staging {
-  return { id: targetId(staging.id, index), folder: join(staging.folder, String(index)) };
+  return { ...staging, id: targetId(staging.id, index), folder: join(staging.folder, String(index)) };
 }
 
 const targetId = (id: string, index: number) => `${id}_${index}`;
 
-/** Stages one part of the summary for every target; resolves with each target's files, in `targets`' order. */
+/** Stages one part of the summary for every target; resolves with each target's files and time taken, in `targets`' order. */
 export async function stageOutputs(
   targets: readonly string[],
   source: SummarySource,
   spec: RunSpec,
   staging: Staging,
-): Promise<StagedFile[][]> {
+): Promise<{ files: StagedFile[]; ms: number }[]> {
   await checkSummarySource(source);
-  const staged: StagedFile[][] = [];
+  const staged = [];
   for (const [i, target] of targets.entries()) {
+    const started = performance.now();
     const own = targetStaging(staging, i);
     await mkdir(own.folder, { recursive: true });
-    staged.push(await sinkFor(target, spec).stage(source, own));
+    staged.push({ files: await sinkFor(target, spec).stage(source, own), ms: performance.now() - started });
   }
   return staged;
 }
 
-/** Makes every target's staged parts (`staged[i]`: target i's files of all parts) visible together. */
+/**
+ * Makes every target's staged parts (`staged[i]`: target i's files of all parts) visible together;
+ * resolves with what each did, in `targets`' order.
+ */
 export async function commitOutputs(
   targets: readonly string[],
   staged: readonly (readonly StagedFile[])[],
@@ -95,7 +99,10 @@ export async function commitOutputs(
     }
     times[i] += performance.now() - started;
   }
-  return prepared.map((p, i) => ({ target: p.target, ms: times[i], detail: p.detail }));
+  // In `targets`' order.
+  const timings: OutputTiming[] = [];
+  order.forEach((target, k) => (timings[target] = { target: prepared[k].target, ms: times[k], detail: prepared[k].detail }));
+  return timings;
 }
 
 /** Removes what the staging `id` of a run that will not commit left outside its folders. */
@@ -112,10 +119,11 @@ export async function writeOutputs(
   spec: RunSpec,
 ): Promise<OutputTiming[]> {
   const folder = await mkdtemp(join(tmpdir(), 'ocpsum-stage-'));
-  const staging = { id: `${process.pid}_${Date.now().toString(36)}`, folder };
+  const staging = { id: `${process.pid}_${Date.now().toString(36)}`, folder, whole: true };
   try {
     const staged = await stageOutputs(targets, source, spec, staging);
-    return await commitOutputs(targets, staged, spec, staging, source.db);
+    const committed = await commitOutputs(targets, staged.map((s) => s.files), spec, staging, source.db);
+    return committed.map((c, i) => ({ ...c, ms: c.ms + staged[i].ms }));
   } catch (error) {
     await discardStaging(targets, spec, staging.id);
     throw error;

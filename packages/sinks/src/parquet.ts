@@ -1,8 +1,7 @@
-import { join } from 'node:path';
 import { sqlString, SUMMARY_COLUMNS, summaryColumns, type RunSpec, type SummaryRow } from '@ocpsum/core';
 import { prepareFile } from './files.js';
 import type { Sink, SummarySource } from './interfaces.js';
-import { inOrder, stageBySource } from './staged-parts.js';
+import { fileFromParts, stagePart } from './staged-parts.js';
 import { summarySelect } from './summary-sql.js';
 
 /** Integers are written as INT64, as ocpsum's Parquet always had them; the other columns keep their type. */
@@ -35,11 +34,18 @@ export function parquetSink(target: string, spec: RunSpec): Sink {
   const columns = summaryColumns(spec.byPod);
   return {
     stage: (source, staging) =>
-      stageBySource(source, staging, 'parquet', (path, where) => copyParquet(source, columns, path, where)),
+      stagePart(
+        source,
+        staging,
+        'parquet',
+        (path, where) => copyParquet(source, columns, path, where),
+        (path) => copyParquet(source, columns, path),
+      ),
     prepare: (files, staging, db) =>
-      prepareFile(target, async (temporary) => {
-        const parts = inOrder(files).map(({ file }) => sqlString(join(staging.folder, file)));
-        await db.run(`COPY (SELECT * FROM read_parquet([${parts.join(', ')}])) TO ${sqlString(temporary)} ${PARQUET}`);
-      }),
+      prepareFile(target, (temporary) =>
+        fileFromParts(files, staging, temporary, (parts) =>
+          db.run(`COPY (SELECT * FROM read_parquet([${parts.map(sqlString).join(', ')}])) TO ${sqlString(temporary)} ${PARQUET}`).then(() => undefined),
+        ),
+      ),
   };
 }

@@ -1,3 +1,4 @@
+import { copyFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DATA_SOURCES, sqlString } from '@ocpsum/core';
 import type { StagedFile, Staging, SummarySource } from './interfaces.js';
@@ -22,6 +23,51 @@ export async function stageBySource(
     files.push({ file, order: `${dataSource}/${first}` });
   }
   return files;
+}
+
+const WHOLE = 'whole';
+
+/**
+ * Stages a part as one file per data source (see stageBySource), or, when the part is the whole
+ * summary (`staging.whole`), as the output file itself, written by `writeWhole`.
+ */
+export async function stagePart(
+  source: SummarySource,
+  staging: Staging,
+  extension: string,
+  write: (path: string, where: string) => Promise<void>,
+  writeWhole: (path: string) => Promise<void>,
+): Promise<StagedFile[]> {
+  if (!staging.whole) return stageBySource(source, staging, extension, write);
+  const file = `${WHOLE}.${extension}`;
+  await writeWhole(join(staging.folder, file));
+  return [{ file, order: WHOLE }];
+}
+
+/**
+ * Writes the output file at `path` from the staged files: moves a whole summary's file there, or
+ * has `join` put the parts' files together, in order.
+ */
+export async function fileFromParts(
+  files: readonly StagedFile[],
+  staging: Staging,
+  path: string,
+  join_: (paths: string[]) => Promise<void>,
+): Promise<void> {
+  const paths = inOrder(files).map(({ file }) => join(staging.folder, file));
+  if (files.length === 1 && files[0].order === WHOLE) return moveFile(paths[0], path);
+  return join_(paths);
+}
+
+/** Renames a file; across file systems (a temp folder on another volume), copies it. */
+async function moveFile(from: string, to: string): Promise<void> {
+  try {
+    await rename(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    await copyFile(from, to);
+    await rm(from, { force: true });
+  }
 }
 
 /** The files in the order their rows are written. */

@@ -86,7 +86,7 @@ test('parts of distinct days, staged apart in any order, commit to the same outp
       for (const [i, where] of parts.entries()) {
         await source.db.run(`CREATE VIEW part_${i} AS SELECT * FROM summary WHERE ${where}`);
         const part = await stageOutputs(targets, { db: source.db, table: `part_${i}` }, spec, staging);
-        part.forEach((files, t) => staged[t].push(...files));
+        part.forEach(({ files }, t) => staged[t].push(...files));
       }
       await commitOutputs(targets, staged, spec, staging, source.db);
     });

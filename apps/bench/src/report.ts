@@ -168,7 +168,7 @@ export function detailLines(size: SizeResult): string[] {
           `${secs(Math.min(...days.map(of)))}–${secs(Math.max(...days.map(of)))}`;
         lines.push(
           `${label}: fleet after the last chunk ${secs(run.afterChunksMs)} (${((run.afterChunksMs / run.recordMs) * 100).toFixed(0)}% of the run): ` +
-            `${days.length} day reduces on ${new Set(days.map((d) => d.worker)).size} workers, per day fetch ${each((d) => d.fetchMs)}, ` +
+            `${days.length} day reduces on ${new Set(days.map((d) => d.worker)).size} worker(s), per day fetch ${each((d) => d.fetchMs)}, ` +
             `merge ${each((d) => d.mergeMs)}, finalize ${each((d) => d.finalizeMs)}, stage ${each((d) => d.stageMs)}; ` +
             `then the commit ${secs(run.report.phases.commit ?? NaN)}`,
         );

@@ -36,7 +36,7 @@ export function addPlanOptions(command: Command): Command {
       '--day-bytes <bytes>',
       "most partial aggregate bytes per day reduce (consecutive days are reduced together, spread over the workers)",
       integer('--day-bytes', 1, 2 ** 40),
-      8 * 2 ** 20,
+      2 * 2 ** 20,
     )
     .option(
       '--deadline <seconds>',

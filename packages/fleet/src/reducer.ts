@@ -129,8 +129,8 @@ export class Reducer {
 
   /**
    * Partial bytes per day reduce: the run's bytes spread over the workers serving day reduces, so
-   * each has one (a day reduce has a fixed cost of a few dozen statements), but at most `limit`
-   * (what a worker's memory allows).
+   * each has one (a day reduce has a fixed cost of a few dozen statements), but at most `limit`:
+   * a day reduce holds many times its partial bytes (README, "Benchmark"), and a worker's memory is bounded.
    */
   private async dayGroupBytes(chunks: readonly ChunkReport[], limit: number): Promise<number> {
     const total = chunks.reduce((n, c) => n + c.partialBytes, 0);

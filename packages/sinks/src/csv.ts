@@ -1,9 +1,8 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { sqlString, summaryColumns, type RunSpec, type SummaryRow } from '@ocpsum/core';
-import { prepareFile } from './files.js';
 import type { Sink, SummarySource } from './interfaces.js';
-import { fileFromParts, stagePart } from './staged-parts.js';
+import { fileSink } from './staged-parts.js';
 import { summarySelect, type SelectOptions } from './summary-sql.js';
 
 /**
@@ -32,18 +31,12 @@ export async function copyCsv(
  */
 export function csvSink(target: string, spec: RunSpec): Sink {
   const columns = summaryColumns(spec.byPod);
-  return {
-    stage: (source, staging) =>
-      stagePart(
-        source,
-        staging,
-        'csv',
-        (path, where) => copyCsv(source, columns, path, { where }),
-        (path) => copyCsv(source, columns, path, { header: true }),
-      ),
-    prepare: (files, staging) =>
-      prepareFile(target, (temporary) => fileFromParts(files, staging, temporary, (parts) => concatenate(parts, temporary))),
-  };
+  return fileSink(
+    target,
+    'csv',
+    (source, path, where) => copyCsv(source, columns, path, where ? { where } : { header: true }),
+    (parts, path) => concatenate(parts, path),
+  );
 
   /** The header, then each part's rows, streamed into `path`. */
   async function concatenate(parts: string[], path: string): Promise<void> {

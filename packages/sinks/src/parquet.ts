@@ -1,7 +1,6 @@
 import { sqlString, SUMMARY_COLUMNS, summaryColumns, type RunSpec, type SummaryRow } from '@ocpsum/core';
-import { prepareFile } from './files.js';
 import type { Sink, SummarySource } from './interfaces.js';
-import { fileFromParts, stagePart } from './staged-parts.js';
+import { fileSink } from './staged-parts.js';
 import { summarySelect } from './summary-sql.js';
 
 /** Integers are written as INT64, as ocpsum's Parquet always had them; the other columns keep their type. */
@@ -32,20 +31,12 @@ export async function copyParquet(
  */
 export function parquetSink(target: string, spec: RunSpec): Sink {
   const columns = summaryColumns(spec.byPod);
-  return {
-    stage: (source, staging) =>
-      stagePart(
-        source,
-        staging,
-        'parquet',
-        (path, where) => copyParquet(source, columns, path, where),
-        (path) => copyParquet(source, columns, path),
-      ),
-    prepare: (files, staging, db) =>
-      prepareFile(target, (temporary) =>
-        fileFromParts(files, staging, temporary, (parts) =>
-          db.run(`COPY (SELECT * FROM read_parquet([${parts.map(sqlString).join(', ')}])) TO ${sqlString(temporary)} ${PARQUET}`).then(() => undefined),
-        ),
-      ),
-  };
+  return fileSink(
+    target,
+    'parquet',
+    (source, path, where) => copyParquet(source, columns, path, where),
+    async (parts, path, db) => {
+      await db.run(`COPY (SELECT * FROM read_parquet([${parts.map(sqlString).join(', ')}])) TO ${sqlString(path)} ${PARQUET}`);
+    },
+  );
 }

@@ -1,15 +1,43 @@
 import { copyFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { DATA_SOURCES, sqlString } from '@ocpsum/core';
-import type { StagedFile, Staging, SummarySource } from './interfaces.js';
+import { prepareFile } from './files.js';
+import type { Sink, StagedFile, Staging, SummarySource } from './interfaces.js';
 import { summaryDays } from './summary-sql.js';
+
+/**
+ * A sink of one file (CSV, Parquet). `write` puts the rows of `source` (those of `where`, or all of
+ * them as the whole output file) at `path`. A part is staged as one file per data source, a whole
+ * summary as the output file itself; the commit moves that file into place, or has `join` write the
+ * parts' files, in order, into one file beside the target, renamed into place.
+ */
+export function fileSink(
+  target: string,
+  extension: string,
+  write: (source: SummarySource, path: string, where?: string) => Promise<void>,
+  join: (parts: string[], path: string, db: DuckDBConnection) => Promise<void>,
+): Sink {
+  return {
+    stage: (source, staging) =>
+      stagePart(
+        source,
+        staging,
+        extension,
+        (path, where) => write(source, path, where),
+        (path) => write(source, path),
+      ),
+    prepare: (files, staging, db) =>
+      prepareFile(target, (temporary) => fileFromParts(files, staging, temporary, (parts) => join(parts, temporary, db))),
+  };
+}
 
 /**
  * Stages a part as one file per data source, written by `write` with the rows `where` selects.
  * The files are ordered by (data source, the part's first day), which puts the parts of a run, each
  * of its own days, in the order of the whole summary.
  */
-export async function stageBySource(
+async function stageBySource(
   source: SummarySource,
   staging: Staging,
   extension: string,
@@ -31,7 +59,7 @@ const WHOLE = 'whole';
  * Stages a part as one file per data source (see stageBySource), or, when the part is the whole
  * summary (`staging.whole`), as the output file itself, written by `writeWhole`.
  */
-export async function stagePart(
+async function stagePart(
   source: SummarySource,
   staging: Staging,
   extension: string,
@@ -48,7 +76,7 @@ export async function stagePart(
  * Writes the output file at `path` from the staged files: moves a whole summary's file there, or
  * has `join` put the parts' files together, in order.
  */
-export async function fileFromParts(
+async function fileFromParts(
   files: readonly StagedFile[],
   staging: Staging,
   path: string,
@@ -71,6 +99,6 @@ async function moveFile(from: string, to: string): Promise<void> {
 }
 
 /** The files in the order their rows are written. */
-export function inOrder(files: readonly StagedFile[]): StagedFile[] {
+function inOrder(files: readonly StagedFile[]): StagedFile[] {
   return [...files].sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
 }

@@ -1,5 +1,3 @@
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { DATASET, type Dataset } from './data.js';
 import { timed } from './timed.js';
 
@@ -53,10 +51,4 @@ export function parseRunOutput(stdout: string): Pick<MemoryRun, 'rowsOut' | 'pro
       sink,
     },
   };
-}
-
-/** A fresh output path in the run's temp folder, removed again by `done`. */
-export function tempCsv(tmp: string, name: string): { path: string; done: () => Promise<void> } {
-  const path = join(tmp, `${name}.csv`);
-  return { path, done: () => rm(path, { force: true }) };
 }

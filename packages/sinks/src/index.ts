@@ -8,7 +8,5 @@ export {
   isPostgresTarget,
   parsePostgresTarget,
   postgresTarget,
-  type PostgresTarget,
 } from './postgres-target.js';
-export { readPostgresReference, type PostgresReference } from './postgres-reference.js';
-export { REFERENCE_TABLES, SUMMARY_TABLE } from './postgres-schema.js';
+export { readPostgresReference } from './postgres-reference.js';

@@ -1,4 +1,4 @@
-import type { RunRecord } from '@ocpsum/fleet';
+import { describeDays, type RunRecord } from '@ocpsum/fleet';
 import { redactUrl } from '@ocpsum/core';
 import { count, seconds, table } from './format.js';
 
@@ -47,7 +47,7 @@ export function describeRecord(record: RunRecord): string {
       table(
         ['days', 'worker', 'rows out', 'fetch ms', 'merge ms', 'finalize ms', 'stage ms'],
         report.days.map((d) => [
-          d.days.length > 1 ? `${d.days[0]}…${d.days.at(-1)!.slice(5)}` : d.days[0],
+          describeDays(d.days),
           d.worker,
           d.counts.pod + d.counts.storage + d.counts.unallocated,
           Math.round(d.fetchMs),

@@ -56,8 +56,8 @@ export interface CompletedRun {
   outputs: readonly string[];
   /** Where every part's staged files are now. */
   staging: Staging;
-  /** The day reduces of a large run, or the one part of a whole job. */
-  parts: readonly (PartResult | DayReport)[];
+  /** The day reduces (DayReport) of a large run, or the one part of a whole job. */
+  parts: readonly PartResult[];
   chunks: readonly ChunkReport[];
   /** Phases measured outside the chunks and parts (a whole job's fetch and kernel). */
   phases?: Record<string, number>;

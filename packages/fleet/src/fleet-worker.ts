@@ -22,7 +22,7 @@ import { loadChunk } from './chunk-input.js';
 import { commitRun, finalizePart, type DayReport } from './completion.js';
 import { jobSchema, scratchFolder } from './job-scratch.js';
 import { collectGarbage } from './heap.js';
-import { QUEUES, partialKey, queuePrefix, stagedKey } from './names.js';
+import { QUEUES, partialKey, queuePrefix, stagedKey, stagingId } from './names.js';
 import { attemptFailed, notify, observed, type FleetEvents } from './events.js';
 import {
   chunkJobSchema,
@@ -254,7 +254,7 @@ export class FleetWorker {
           const clock = stopwatch();
           await kernelPartial(db, () => this.engine.connect(), chunk, data.spec, schema);
           const kernelMs = clock();
-          const staging = { id: `${data.runId.slice(0, 24)}_whole`, folder, whole: true };
+          const staging = { id: stagingId(data.runId, 'whole'), folder, whole: true };
           const part = await finalizePart(db, schema, data.spec, data.outputs, staging);
           await this.records.chunkDone(data.runId);
           const run = { ...data, staging, parts: [part], chunks: [], phases: { fetch: fetchMs, kernel: kernelMs } };

@@ -5,7 +5,7 @@ export { QUEUES, partialKey, queuePrefix, runKey } from './names.js';
 export { PROCESS_ID } from './process-id.js';
 export { getFile, putFile } from './redis-files.js';
 export { chunkJobSchema, commitJobSchema, dayJobSchema, reduceJobSchema, wholeJobSchema, type ChunkReport } from './payloads.js';
-export { planChunks, planDayGroups } from './plan.js';
+export { describeDays, planChunks, planDayGroups } from './plan.js';
 export { Reducer, type ReducerOptions } from './reducer.js';
 export { runIdOf } from './run-id.js';
 export { ACTIVE, RunRecords, type RunRecord, type RunReport, type RunStatus } from './run-records.js';

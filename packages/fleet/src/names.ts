@@ -2,7 +2,7 @@
 
 /**
  * A large run is two flows: `chunks` under a `reduce` job, which, once they are done, adds `days`
- * (one day reduce each) under a `commit` job. A small run is one `whole` job.
+ * (each a day reduce over consecutive days) under a `commit` job. A small run is one `whole` job.
  */
 export const QUEUES = { chunks: 'chunks', reduce: 'reduce', days: 'days', commit: 'commit', whole: 'whole' } as const;
 
@@ -24,6 +24,11 @@ export const partialKey = (prefix: string, runId: string, chunk: number, part: s
 /** A staged file of one output (`target`: its index among the run's outputs), as a day reduce staged it. */
 export const stagedKey = (prefix: string, runId: string, target: number, file: string) =>
   `${runKey(prefix, runId)}:staged:${target}:${file}`;
+/**
+ * Names what one attempt of a run stages outside Redis (PostgreSQL's staging table): `part` is the
+ * attempt, or `whole` for a whole job.
+ */
+export const stagingId = (runId: string, part: string) => `${runId.slice(0, 24)}_${part}`;
 /** Every key of one kind of a run's data (`partial` or `staged`), as a SCAN pattern. */
 export const runDataPattern = (prefix: string, runId: string, kind: 'partial' | 'staged') =>
   `${runKey(prefix, runId)}:${kind}:*`;

@@ -23,6 +23,7 @@ const dataset = {
 };
 
 const outputs = z.array(z.string().min(1)).min(1);
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 /** Names a run's staged outputs (its PostgreSQL staging table too): one per attempt of a run. */
 const staging = z.string().regex(/^[A-Za-z0-9_]{1,40}$/);
 
@@ -49,14 +50,12 @@ export const chunkReportSchema = z.strictObject({
   kernelMs: z.number().nonnegative(),
   fetchMs: z.number().nonnegative(),
   /** The days the chunk's partial holds, one Redis key each (and one more for its window tables). */
-  days: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)),
+  days: z.array(day),
   partialBytes: z.number().int().nonnegative(),
   peakRssBytes: z.number().int().nonnegative(),
   /** When its partial was in Redis (epoch ms). */
   doneAt: z.number().int().nonnegative(),
 });
-
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 /** Consecutive days of a large run: merge their partials (and every chunk's window tables), finalize, stage. */
 export const dayJobSchema = z.strictObject({
@@ -88,9 +87,6 @@ export const wholeJobSchema = z.strictObject({
 });
 
 export type ChunkJob = z.infer<typeof chunkJobSchema>;
-export type ReduceJob = z.infer<typeof reduceJobSchema>;
-export type DayJob = z.infer<typeof dayJobSchema>;
-export type CommitJob = z.infer<typeof commitJobSchema>;
 /** Where a chunk ran, what it read and shipped: one entry of its run's report. */
 export type ChunkReport = z.infer<typeof chunkReportSchema>;
 export type WholeJob = z.infer<typeof wholeJobSchema>;

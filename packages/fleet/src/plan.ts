@@ -45,6 +45,11 @@ export function planChunks(files: readonly InputFile[], chunkRows: number, worke
   return chunks;
 }
 
+/** Consecutive days as a person reads them: `2025-10-01…10-05`, or the one day. */
+export function describeDays(days: readonly string[]): string {
+  return days.length > 1 ? `${days[0]}…${days.at(-1)!.slice(5)}` : days[0];
+}
+
 /** One day reduce: a run of consecutive days, and the (chunk, day) partials it merges. */
 export interface DayGroup {
   days: string[];

@@ -7,7 +7,7 @@ import { discardStaging } from '@ocpsum/sinks';
 import { commitRun, type DayReport } from './completion.js';
 import { scratchFolder } from './job-scratch.js';
 import { attemptFailed, finishRun, notify, observed, type FleetEvents } from './events.js';
-import { QUEUES, queuePrefix, runDataPattern, stagedKey } from './names.js';
+import { QUEUES, queuePrefix, runDataPattern, stagedKey, stagingId } from './names.js';
 import {
   chunkReportSchema,
   commitJobSchema,
@@ -16,7 +16,7 @@ import {
   reduceJobSchema,
   type ChunkReport,
 } from './payloads.js';
-import { planDayGroups } from './plan.js';
+import { describeDays, planDayGroups } from './plan.js';
 import { getFile } from './redis-files.js';
 import { RunRecords } from './run-records.js';
 import { STALL } from './stall.js';
@@ -109,7 +109,8 @@ export class Reducer {
       parsePayload(chunkReportSchema, value, `report of chunk ${i} of reduce job ${job.id}`),
     );
     const allChunks = chunks.map((c) => c.chunk).sort((a, b) => a - b);
-    const staging = `${data.runId.slice(0, 24)}_${String(job.id).split('.').at(-1)}`;
+    // The parent's job id is `{runId}.{attempt}` (coordinator.ts).
+    const staging = stagingId(data.runId, String(job.id).split('.').at(-1)!);
     const { runId, spec, outputs } = data;
     const keep = { removeOnComplete: job.opts.removeOnComplete, removeOnFail: job.opts.removeOnFail };
     const retry = { attempts: job.opts.attempts, backoff: job.opts.backoff };
@@ -119,7 +120,7 @@ export class Reducer {
       data: parsePayload(commitJobSchema, { runId, spec, outputs, staging, chunks }, 'commit job'),
       opts: { ...retry, ...keep, jobId: `${job.id}.commit` },
       children: planDayGroups(chunks, await this.dayGroupBytes(chunks, data.dayBytes)).map(({ days, partials }) => ({
-        name: `days ${days[0]}${days.length > 1 ? `…${days.at(-1)!.slice(5)}` : ''} · ${partials.length} partials`,
+        name: `days ${describeDays(days)} · ${partials.length} partials`,
         queueName: QUEUES.days,
         data: parsePayload(dayJobSchema, { runId, spec, days, partials, allChunks, outputs, staging }, 'day job'),
         opts: { ...retry, ...keep, jobId: `${job.id}.days-${days[0]}`, failParentOnFailure: true },

@@ -11,7 +11,7 @@ export {
   type PartialTableName,
 } from './partial-tables.js';
 export { kernelPartial, stopwatch, summarize, type Summary } from './summarize.js';
-export { packedRelations, partialDays, partialParts, partName, writePartialFile, type PackedPart } from './partial-file.js';
+export { packedRelations, partialParts, partName, writePartialFile, type PackedPart } from './partial-file.js';
 export { mergePartials, unionOf, type PartialSource } from './merge.js';
 export {
   finalizeSummary,

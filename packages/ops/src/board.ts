@@ -25,7 +25,7 @@ export interface Board {
 const DESCRIPTIONS: Record<string, string> = {
   [QUEUES.chunks]: 'one job per row range of a large run; each writes a partial aggregate to Redis',
   [QUEUES.reduce]: 'one job per large run; waits for its chunks, then starts its day reduces',
-  [QUEUES.days]: 'one job per day of a large run; merges the day’s partials, stages its outputs',
+  [QUEUES.days]: 'one job per group of consecutive days of a large run; merges their partials, stages their outputs',
   [QUEUES.commit]: 'one job per large run; waits for its days, then makes every output visible',
   [QUEUES.whole]: 'one job per small run: the whole dataset in one worker, in memory',
 };

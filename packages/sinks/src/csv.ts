@@ -2,7 +2,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { sqlString, summaryColumns, type RunSpec, type SummaryRow } from '@ocpsum/core';
 import type { Sink, SummarySource } from './interfaces.js';
-import { fileSink } from './staged-parts.js';
+import { fileSink } from './file-sink.js';
 import { summarySelect, type SelectOptions } from './summary-sql.js';
 
 /**

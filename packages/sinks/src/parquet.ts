@@ -1,6 +1,6 @@
 import { sqlString, SUMMARY_COLUMNS, summaryColumns, type RunSpec, type SummaryRow } from '@ocpsum/core';
 import type { Sink, SummarySource } from './interfaces.js';
-import { fileSink } from './staged-parts.js';
+import { fileSink } from './file-sink.js';
 import { summarySelect } from './summary-sql.js';
 
 /** Integers are written as INT64, as ocpsum's Parquet always had them; the other columns keep their type. */

@@ -14,7 +14,7 @@ import { INPUT_COLUMNS, InputError } from '@ocpsum/input';
 import { readColumns } from './read-columns.js';
 import { inputChecksQuery } from './sql/input-checks.js';
 import { labelRowsQuery } from './sql/latest-labels.js';
-import { podUsageQuery } from './sql/pod-usage.js';
+import { capacityCellsQuery, podGroupsQuery, volumePodNodesQuery } from './sql/pod-usage.js';
 import type { FileSchema, RowRange } from './sql/scan.js';
 import { storageUsageQuery } from './sql/storage-usage.js';
 import { volumePodTable } from './volume-pod-tables.js';
@@ -162,21 +162,19 @@ class Kernel {
   }
 
   /**
-   * Pod usage: groups by raw labels (and capacity cells by (interval, node, resource_id), volume pods)
-   * into `pod_groups`, then pods regrouped by normalized labels, capacity per (interval, node), node
-   * role facts per (day, node, resource_id), pod nodes and rows in.
+   * Pod usage: pod groups by raw labels (`pod_groups`), regrouped by normalized labels into pods;
+   * capacity cells (`capacity_cells`) into capacity per (interval, node), node role facts per
+   * (day, node, resource_id) and rows in; with volume pods, the pods' nodes.
    */
   async podUsage(ranges: RowRange[], volumes: string | null): Promise<void> {
-    await this.groups('pod_groups', ranges, (r) => podUsageQuery(r, this.spec.byPod, volumes));
-    // Rows with an empty or NULL node make no pod group, so their labels are not read.
+    const s = this.into;
+    await this.groups('pod_groups', ranges, (r) => podGroupsQuery(r, this.spec.byPod));
     await this.labelTable('pod_label_map', ranges, [
       {
         column: 'pod_labels',
-        sql: `SELECT DISTINCT pod_labels AS raw, true AS normalize, false AS infra FROM pod_groups
-              WHERE kind = 'pod' AND node <> '' AND pod_labels IS NOT NULL`,
+        sql: `SELECT DISTINCT pod_labels AS raw, true AS normalize, false AS infra FROM pod_groups WHERE pod_labels IS NOT NULL`,
       },
     ]);
-    const s = this.into;
     await this.db.run(`
 INSERT INTO ${s}.pods BY NAME
 SELECT g.day, coalesce(g.namespace, '') AS namespace, g.node, g.pod, ${labelsOf('g.pod_labels', 'm')} AS labels,
@@ -187,26 +185,24 @@ SELECT g.day, coalesce(g.namespace, '') AS namespace, g.node, g.pod, ${labelsOf(
   sum(g.effective_mem) AS effective_mem,
   max(g.capacity_cores) AS capacity_cores, max(g.capacity_bytes) AS capacity_bytes
 FROM pod_groups g LEFT JOIN pod_label_map m ON m.raw = g.pod_labels
-WHERE g.kind = 'pod' AND g.node <> ''
 GROUP BY 1, 2, 3, 4, 5`);
+    await this.groups('capacity_cells', ranges, capacityCellsQuery);
     await this.db.run(`
 INSERT INTO ${s}.capacity BY NAME
 SELECT day, ts AS "interval", node,
   max(capacity_core_seconds) AS cpu_core_seconds, max(capacity_byte_seconds) AS mem_byte_seconds
-FROM pod_groups WHERE kind = 'capacity'
+FROM capacity_cells
 GROUP BY day, ts, node`);
     await this.db.run(`
 INSERT INTO ${s}.node_role_facts BY NAME
 SELECT day, node, resource_id, max(reported_role) AS reported_role, bool_or(coalesce(apiserver, false)) AS apiserver
-FROM pod_groups WHERE kind = 'capacity' AND node <> ''
+FROM capacity_cells WHERE node <> ''
 GROUP BY day, node, resource_id`);
     if (volumes) {
-      await this.db.run(`
-INSERT INTO ${s}.pod_nodes BY NAME
-SELECT DISTINCT day, vp_namespace AS namespace, vp_pod AS pod, node, resource_id
-FROM pod_groups WHERE kind = 'volume' AND vp_namespace IS NOT NULL`);
+      const params = { start: this.spec.startDate, end: this.spec.endDate };
+      await this.db.run(`INSERT INTO ${s}.pod_nodes BY NAME ${volumePodNodesQuery(ranges, volumes)}`, params);
     }
-    await this.rowsIn('pod', `SELECT day, sum(rows_in) FROM pod_groups WHERE kind = 'capacity' GROUP BY day`);
+    await this.rowsIn('pod', 'SELECT day, sum(rows_in) FROM capacity_cells GROUP BY day');
   }
 
   /** Storage usage: groups by raw labels, then regrouped by the normalized volume and claim labels. */

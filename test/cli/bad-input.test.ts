@@ -190,3 +190,13 @@ test('a dataset spanning two months is refused, naming the file and the span', a
   ]);
   expectFailure(await run(ds), POD_KEY(), /1 rows lie outside 2025-10 \(rows span 2025-10-31 23:00:00 to 2025-11-14 10:00:00\)/);
 });
+
+test('an interval_start string that is not a timestamp names the file, the column and the value', async () => {
+  ds = await makeDataset({ year: 2025, month: 10 });
+  await writePodUsage(ds, [podRow({ interval_start: '2025-10-01 00:00:00 +0000 UTC' }), podRow({ pod: 'p2', interval_start: 'yesterday at noon' })], {
+    intervalType: 'VARCHAR',
+  });
+  const result = await run(ds);
+  expectFailure(result, POD_KEY(), /column "interval_start"/, /1 values are not a timestamp, such as "yesterday at noon"/);
+  expect(result.stderr, 'no SQL text').not.toMatch(/LINE \d+|CAST\(/);
+});

@@ -8,8 +8,7 @@
  * node-labels row of the node has node_role_kubernetes_io = infra in its raw labels; else worker.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SummaryRow } from '@ocpsum/core';
-import { InputError } from '@ocpsum/input';
+import { InputError, type SummaryRow } from '@ocpsum/core';
 import { summarizeDataset } from '../helpers/summarize.js';
 import { POD_ROW_STORAGE_NULLS, expectExactColumns, expectRows, type ExpectedRow } from '../helpers/compare.js';
 import {

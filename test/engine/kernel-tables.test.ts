@@ -5,8 +5,8 @@
  * node label string of the day.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { runSpec } from '@ocpsum/core';
-import { findInput, InputError } from '@ocpsum/input';
+import { InputError, runSpec } from '@ocpsum/core';
+import { findInput } from '@ocpsum/input';
 import { createPartial, dropPartial, openEngine, runKernel, type Engine } from '@ocpsum/kernel';
 import { LocalStore, localFiles } from '@ocpsum/storage';
 import {

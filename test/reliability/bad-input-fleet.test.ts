@@ -10,6 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { Queue } from 'bullmq';
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
 import { queuePrefix } from '@ocpsum/fleet';
 import { openStore } from '@ocpsum/storage';
@@ -263,4 +264,107 @@ test('a fleet run failing on bad input is marked failed, names the file, and lea
   expect(status.stdout).toMatch(/column "pod_labels".*malformed label JSON/);
   expect((await runRecord(redis.url, prefix, runId))!.status).toBe('failed');
   expect(await snapshot(outputs)).toEqual(before);
+}, 180_000);
+
+/** The chunk jobs of a prefix as BullMQ holds them: state, attempts made and allowed, the reason of the last failure. */
+async function chunkJobs(prefix: string) {
+  return withRedis(redis.url, async (connection) => {
+    const queue = new Queue('chunks', { connection, prefix: queuePrefix(prefix) });
+    try {
+      const jobs = await queue.getJobs(['active', 'waiting', 'delayed', 'completed', 'failed']);
+      return Promise.all(
+        jobs.map(async (job) => ({
+          state: await job.getState(),
+          attemptsMade: job.attemptsMade,
+          attempts: job.opts.attempts,
+          failedReason: job.failedReason,
+        })),
+      );
+    } finally {
+      await queue.close();
+    }
+  });
+}
+
+/** The failed attempts of chunk jobs a worker logged (its JSON log lines): attempt number and whether it was the last. */
+function loggedChunkFailures(worker: Child): { attempt: number; final: boolean }[] {
+  return worker
+    .output()
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { event?: string; queue?: string; attempt: number; final: boolean })
+    .filter((entry) => entry.event === 'job.failed' && entry.queue === 'chunks')
+    .map(({ attempt, final }) => ({ attempt, final }));
+}
+
+/** Enqueues a run of `root` as one chunk (3 attempts, the default) and waits for its verdict: the run id and what `ocpsum status` says. */
+async function oneChunkRun(root: string, prefix: string, out: string) {
+  const args = [...dataset(root), ...fleetArgs(redis.url, prefix), '--threshold', '0', '--chunk-rows', '1000000'];
+  const result = await ocpsum(['enqueue', ...args, '--out', out, '--wait'], { env, timeoutMs: 120_000 });
+  expect(result.code, result.stdout + result.stderr).not.toBe(0);
+  const runId = firstLine(result.stdout);
+  const status = await ocpsum(['status', runId, ...fleetArgs(redis.url, prefix)], { env });
+  expect(status.code).toBe(1);
+  expect(status.stdout).toContain(`run ${runId}: failed`);
+  return { runId, status: status.stdout };
+}
+
+test('a bad file fails its chunk on the first of 3 attempts, and the run, naming the file, the column and the value', async () => {
+  const prefix = 'bad-file';
+  const root = 's3://ocpsum/bad-file';
+  // Two days of pod usage; the second file's interval_start strings include one that is no timestamp.
+  const local = await makeDataset({ year: 2025, month: 10, source: SOURCE });
+  await writePodUsage(local, [podRow({ pod_usage_cpu_core_seconds: 60 })]);
+  await writePodUsage(
+    local,
+    [podRow({ interval_start: '2025-10-02 00:00:00 +0000 UTC' }), podRow({ pod: 'p2', interval_start: 'yesterday at noon' })],
+    { folder: 'day=02', intervalType: 'VARCHAR' },
+  );
+  const store = openStore(root, { endpoint: s3.endpoint, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey });
+  for (const entry of await readdir(local.root, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    await store.put(relative(local.root, path), await readFile(path));
+  }
+  await store.close();
+  await removeDataset(local);
+  const fleet = await startFleet(redis.url, prefix, 1, env);
+  children.push(...fleet.workers, fleet.coordinator);
+
+  const out = join(work, 'bad-file.csv');
+  const { runId, status } = await oneChunkRun(root, prefix, out);
+  const key = `${MONTH}/day=02/openshift_pod_usage_line_items/part-0.parquet`;
+  const reason = `${key}: column "interval_start": 1 values are not a timestamp, such as "yesterday at noon"`;
+  expect(await chunkJobs(prefix)).toEqual([
+    { state: 'failed', attemptsMade: 1, attempts: 3, failedReason: expect.stringContaining(reason) },
+  ]);
+  expect(loggedChunkFailures(fleet.workers[0])).toEqual([{ attempt: 1, final: true }]);
+  expect(status).toContain(reason);
+  const record = (await runRecord(redis.url, prefix, runId))!;
+  expect(record.status).toBe('failed');
+  expect(record.error).toContain(reason);
+  expect(existsSync(out)).toBe(false);
+}, 180_000);
+
+test('a worker that cannot reach S3 tries the chunk 3 times before the run fails', async () => {
+  const prefix = 's3-down-attempts';
+  const closed = `http://127.0.0.1:${await freePort()}`;
+  children.push(await startWorker(redis.url, prefix, 'worker (S3 down)', { ...env, OCPSUM_S3_ENDPOINT: closed }));
+  children.push(await startCoordinator(redis.url, prefix, 'coordinator', env));
+
+  const out = join(work, 's3-down-attempts.csv');
+  const { runId, status } = await oneChunkRun(ROOT, prefix, out);
+  const reason = `cannot reach S3 endpoint ${closed}`;
+  expect(await chunkJobs(prefix)).toEqual([
+    { state: 'failed', attemptsMade: 3, attempts: 3, failedReason: expect.stringContaining(reason) },
+  ]);
+  expect(loggedChunkFailures(children[0])).toEqual([
+    { attempt: 1, final: false },
+    { attempt: 2, final: false },
+    { attempt: 3, final: true },
+  ]);
+  expect(status).toContain(reason);
+  expect((await runRecord(redis.url, prefix, runId))!.error).toContain(reason);
+  expect(existsSync(out)).toBe(false);
+  expect(children[0].exited(), 'the worker is still up').toBe(false);
 }, 180_000);

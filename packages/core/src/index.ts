@@ -9,9 +9,9 @@ export {
   summaryColumns,
   type ColumnKind,
 } from './columns.js';
+export { InputError, LabelError } from './errors.js';
 export {
   ALWAYS_ENABLED_KEY,
-  LabelError,
   LabelNormalizer,
   mergeLabelJson,
   parseLabels,

@@ -1,10 +1,9 @@
 /** The label rule of docs/rules.md §5: parse, filter to enabled keys, merge, write as sorted compact JSON. */
+import { LabelError } from './errors.js';
 
 export type Labels = Record<string, string>;
 
 export const ALWAYS_ENABLED_KEY = 'vm_kubevirt_io_name';
-
-export class LabelError extends Error {}
 
 /**
  * Parses a label cell: a JSON object of strings, or the operator's pipe form

@@ -1,4 +1,4 @@
-import { UnrecoverableError, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { RunRecords } from './run-records.js';
 
 /** A job as observers see it: where it ran and what it belongs to. */
@@ -108,8 +108,10 @@ export async function attemptFailed(
   job: Job,
   error: Error,
 ): Promise<void> {
-  const final = job.attemptsMade >= (job.opts.attempts ?? 1) || error instanceof UnrecoverableError;
-  // attemptsMade already counts the attempt that failed.
+  // BullMQ sets finishedOn when it moves a job to the failed set: after its last attempt, or after
+  // any attempt that threw an UnrecoverableError (attemptsMade is then below attempts). A job it
+  // retries has none. attemptsMade already counts the attempt that failed.
+  const final = job.finishedOn !== undefined;
   notify(events, 'jobFailed', { ...jobInfo(queue, job), attempt: job.attemptsMade }, error, {
     final,
     durationMs: job.processedOn ? Date.now() - job.processedOn : undefined,

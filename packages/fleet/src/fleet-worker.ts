@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { InputError } from '@ocpsum/core';
 import { Redis } from 'ioredis';
 import pLimit, { type LimitFunction } from 'p-limit';
 import {
@@ -79,34 +80,12 @@ export class FleetWorker {
       ...STALL,
     };
     const { events } = options;
+    const serve = <T>(queue: string, work: (job: Job) => Promise<T>, rowsOf?: (result: T) => number | undefined) =>
+      new Worker(queue, (job) => observed(events, queue, job, () => failInputAtOnce(() => work(job)), rowsOf), common);
     this.workers.push(
-      new Worker(
-        QUEUES.chunks,
-        (job) =>
-          observed(
-            events,
-            QUEUES.chunks,
-            job,
-            () => this.chunk(job),
-            (r) => r.rows,
-          ),
-        common,
-      ),
-    );
-    this.workers.push(new Worker(QUEUES.days, (job) => observed(events, QUEUES.days, job, () => this.day(job)), common));
-    this.workers.push(
-      new Worker(
-        QUEUES.whole,
-        (job) =>
-          observed(
-            events,
-            QUEUES.whole,
-            job,
-            () => this.whole(job),
-            (rows) => rows,
-          ),
-        common,
-      ),
+      serve(QUEUES.chunks, (job) => this.chunk(job), (report) => report.rows),
+      serve(QUEUES.days, (job) => this.day(job)),
+      serve(QUEUES.whole, (job) => this.whole(job), (rows) => rows),
     );
     for (const w of this.workers) {
       w.on('failed', (job, error) => job && void attemptFailed(this.records, events, w.name, job, error));
@@ -302,5 +281,19 @@ export class FleetWorker {
     await this.stores.close();
     this.engine.close();
     this.redis.disconnect();
+  }
+}
+
+/**
+ * Bad input fails a job for good on its first attempt, and with it the run: the same bytes read the
+ * same on every try. Any other failure (S3 or Redis out of reach, a full disk) keeps the job's
+ * attempts, since it may pass.
+ */
+async function failInputAtOnce<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof InputError) throw new UnrecoverableError(error.message);
+    throw error;
   }
 }

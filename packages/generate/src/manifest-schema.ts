@@ -1,4 +1,5 @@
 import { parse as parseYaml } from 'yaml';
+import { InputError } from '@ocpsum/core';
 import { z } from 'zod';
 
 /**
@@ -239,10 +240,12 @@ export function formatPath(path: readonly PropertyKey[]): string {
   }, '');
 }
 
-export class ManifestError extends Error {
+/** A manifest `ocpsum generate` cannot follow: each problem on a line of its own, with its path. */
+export class ManifestError extends InputError {
+  override name = 'ManifestError';
+
   constructor(manifestName: string, problems: string[]) {
     super(`invalid manifest ${manifestName}:\n  ${problems.join('\n  ')}`);
-    this.name = 'ManifestError';
   }
 }
 

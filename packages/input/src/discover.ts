@@ -1,7 +1,6 @@
-import { REPORT_TYPES, type ReportType } from '@ocpsum/core';
+import { InputError, REPORT_TYPES, type ReportType } from '@ocpsum/core';
 import type { ObjectInfo, ObjectStore } from '@ocpsum/storage';
 import { monthLabel } from './dataset-id.js';
-import { InputError } from './input-error.js';
 import type { Dataset, DatasetId, Layout } from './interfaces.js';
 import {
   MASU_FOLDERS,

@@ -1,6 +1,6 @@
 import { parquetMetadata, parquetSchema } from 'hyparquet';
+import { InputError } from '@ocpsum/core';
 import type { ObjectInfo, ObjectStore } from '@ocpsum/storage';
-import { InputError } from './input-error.js';
 import { duckType } from './parquet-types.js';
 
 /** What a Parquet footer says: each top-level column's type, the row groups, and which columns hold only NULLs. */

@@ -1,7 +1,6 @@
-export { INPUT_COLUMNS } from './columns.js';
+export { EXPECTED, INPUT_COLUMNS } from './columns.js';
 export { checkDatasetId, daysInDatasetMonth, monthLabel } from './dataset-id.js';
 export { discoverDataset } from './discover.js';
-export { InputError } from './input-error.js';
 export { inspectDataset, rowsOf } from './inspect.js';
 export { LAYOUTS, inputFileSchema, type Dataset, type DatasetId, type InputFile, type IntervalKind, type Layout } from './interfaces.js';
 export { reportKey } from './layouts.js';

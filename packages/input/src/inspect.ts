@@ -1,9 +1,8 @@
 import pMap from 'p-map';
 import type { ObjectInfo, ObjectStore } from '@ocpsum/storage';
-import type { ReportType } from '@ocpsum/core';
+import { InputError, type ReportType } from '@ocpsum/core';
 import { EXPECTED, INPUT_COLUMNS, intervalKind, typeMatches } from './columns.js';
 import { readFooter, type Footer } from './footer.js';
-import { InputError } from './input-error.js';
 import type { Dataset, InputFile } from './interfaces.js';
 
 /** Footers read at once: one small ranged read each, so round trips set the pace. */

@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import {
+  InputError,
   LabelError,
   LabelNormalizer,
   marksInfra,
@@ -10,9 +11,9 @@ import {
   type ReportType,
   type RunSpec,
 } from '@ocpsum/core';
-import { INPUT_COLUMNS, InputError } from '@ocpsum/input';
+import { EXPECTED, INPUT_COLUMNS } from '@ocpsum/input';
 import { readColumns } from './read-columns.js';
-import { inputChecksQuery } from './sql/input-checks.js';
+import { inputChecksQuery, unreadableIntervalsQuery } from './sql/input-checks.js';
 import { labelRowsQuery } from './sql/latest-labels.js';
 import { capacityCellsQuery, podGroupsQuery, volumePodNodesQuery } from './sql/pod-usage.js';
 import type { FileSchema, RowRange } from './sql/scan.js';
@@ -140,8 +141,16 @@ class Kernel {
     ).getRowObjectsJS() as Record<string, string | number | bigint | null>[];
     if (c.length === 0) return;
     const row = c[0];
-    const key = ranges[Number(row.range_index)].file.key;
+    const range = ranges[Number(row.range_index)];
+    const key = range.file.key;
     if (Number(row.missing_interval) > 0) {
+      const unreadable = (await this.db.runAndReadAll(unreadableIntervalsQuery(range))).getRowObjectsJS()[0];
+      if (Number(unreadable.n) > 0) {
+        throw new InputError(
+          `${key}: column "interval_start": ${unreadable.n} values are not a timestamp, such as ` +
+            `${JSON.stringify(unreadable.value)} (expected ${EXPECTED.timestamp})`,
+        );
+      }
       throw new InputError(`${key}: column "interval_start": ${row.missing_interval} rows have no interval_start`);
     }
     if (Number(row.outside_month) > 0) {
@@ -283,18 +292,21 @@ WHERE m.infra AND r.name IS NOT NULL`);
    */
   private async labelTable(table: string, ranges: RowRange[], sources: LabelSource[]): Promise<void> {
     const map = new Map<string, { labels: string | null; infra: boolean }>();
-    await this.located(async () => {
-      for (const { column, sql } of sources) {
-        const c = await readColumns(this.db, sql, {});
-        for (let i = 0; i < c.raw.length; i++) {
-          const raw = c.raw[i] as string;
-          let entry = map.get(raw);
-          if (!entry) map.set(raw, (entry = { labels: null, infra: false }));
-          if (c.normalize[i] === true && entry.labels === null) entry.labels = this.normalize(ranges, column, raw);
-          if (c.infra[i] === true && !entry.infra) entry.infra = this.marksInfra(ranges, column, raw);
+    for (const { column, sql } of sources) {
+      const c = await readColumns(this.db, sql, {});
+      for (let i = 0; i < c.raw.length; i++) {
+        const raw = c.raw[i] as string;
+        let entry = map.get(raw);
+        if (!entry) map.set(raw, (entry = { labels: null, infra: false }));
+        try {
+          if (c.normalize[i] === true && entry.labels === null) entry.labels = this.labels.normalize(raw);
+          if (c.infra[i] === true && !entry.infra) entry.infra = marksInfraRaw(raw);
+        } catch (error) {
+          if (!(error instanceof LabelError)) throw error;
+          throw new InputError(`${await this.fileHolding(ranges, column, raw)}: column "${column}": ${error.message}`);
         }
       }
-    });
+    }
     await this.db.run(`CREATE TEMP TABLE ${table} (raw VARCHAR, labels VARCHAR, infra BOOLEAN)`);
     const appender = await this.db.createAppender(table, 'main', 'temp');
     try {
@@ -308,35 +320,6 @@ WHERE m.infra AND r.name IS NOT NULL`);
       appender.flushSync();
     } finally {
       appender.closeSync();
-    }
-  }
-
-  private marksInfra(ranges: RowRange[], column: string, raw: string): boolean {
-    try {
-      return marksInfraRaw(raw);
-    } catch (error) {
-      if (error instanceof LabelError) throw new BadLabelCell(ranges, column, raw, error.message);
-      throw error;
-    }
-  }
-
-  private normalize(ranges: RowRange[], column: string, raw: string): string {
-    try {
-      return this.labels.normalize(raw);
-    } catch (error) {
-      if (error instanceof LabelError) throw new BadLabelCell(ranges, column, raw, error.message);
-      throw error;
-    }
-  }
-
-  /** Reports a bad label cell with the file and column it came from. */
-  private async located(work: () => Promise<void>): Promise<void> {
-    try {
-      await work();
-    } catch (error) {
-      if (!(error instanceof BadLabelCell)) throw error;
-      const file = await this.fileHolding(error.ranges, error.column, error.raw);
-      throw new InputError(`${file}: column "${error.column}": ${error.message}`);
     }
   }
 
@@ -379,15 +362,4 @@ function labelsOf(raw: string, map: string): string {
 
 function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0];
-}
-
-class BadLabelCell extends Error {
-  constructor(
-    readonly ranges: RowRange[],
-    readonly column: string,
-    readonly raw: string,
-    message: string,
-  ) {
-    super(message);
-  }
 }

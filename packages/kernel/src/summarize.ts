@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { type RunSpec } from '@ocpsum/core';
-import { findInput, InputError, type DatasetInput, type Layout } from '@ocpsum/input';
+import { InputError, type RunSpec } from '@ocpsum/core';
+import { findInput, type DatasetInput, type Layout } from '@ocpsum/input';
 import { localFiles, type ObjectStore } from '@ocpsum/storage';
 import { openEngine } from './duckdb.js';
 import { finalizeSummary, type FinalizeResult } from './finalize.js';

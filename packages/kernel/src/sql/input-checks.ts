@@ -1,7 +1,8 @@
 import { scanRanges, type RowRange } from './scan.js';
 
 /**
- * Values ocpsum refuses, counted per range: interval_start missing or outside the dataset's month,
+ * Values ocpsum refuses, counted per range: interval_start missing (or a string that is no
+ * timestamp: unreadableIntervalsQuery tells them apart) or outside the dataset's month,
  * give or take the neighbouring day (a report cut around midnight may carry an hour of it; such
  * rows are simply outside the window), and numbers that are negative, NaN or infinite (usage and capacity are finite and ≥ 0; an empty
  * cell is NULL and fine). Only ranges with a problem come back. Parameters: $first, $last (the month).
@@ -23,4 +24,15 @@ SELECT range_index,
 FROM (${rows})
 GROUP BY range_index
 HAVING ${problems.join(' OR ')}`;
+}
+
+/**
+ * The interval_start strings of a range that are no timestamp: how many, and the least of them (a
+ * value to show). Run only once a range has failed its checks, so the scan of every chunk pays nothing.
+ */
+export function unreadableIntervalsQuery(range: RowRange): string {
+  return `
+SELECT count(*) AS n, min(raw) AS value
+FROM (${scanRanges([range], { raw: 'interval_start' })})
+WHERE ts IS NULL AND raw IS NOT NULL`;
 }

@@ -19,6 +19,11 @@ const STRING_FORMATS = [
   "'%Y-%m-%dT%H:%M:%S%z'",
 ];
 
+/**
+ * A file's interval_start as a TIMESTAMP. A string that is no timestamp reads as NULL, as a missing
+ * one does: the kernel's input checks refuse both, naming the file, the column and the value, where
+ * a failing CAST would stop the query with DuckDB's message and SQL text.
+ */
 function intervalExpression(file: FileSchema): string {
   switch (file.interval) {
     case 'timestamp':
@@ -26,7 +31,7 @@ function intervalExpression(file: FileSchema): string {
     case 'timestamptz':
       return "timezone('UTC', interval_start)";
     case 'string':
-      return `coalesce(timezone('UTC', try_strptime(interval_start, [${STRING_FORMATS.join(', ')}])), CAST(interval_start AS TIMESTAMP))`;
+      return `coalesce(timezone('UTC', try_strptime(interval_start, [${STRING_FORMATS.join(', ')}])), TRY_CAST(interval_start AS TIMESTAMP))`;
   }
 }
 

@@ -4,7 +4,8 @@
 # Debian slim, not Alpine: DuckDB's prebuilt binaries (@duckdb/node-bindings-linux-*) need glibc.
 # Works with BuildKit and with the legacy builder (no RUN --mount, no heredocs).
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24, the current LTS.
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS base
 WORKDIR /app

@@ -226,7 +226,7 @@ describe('Dockerfile', () => {
   it('builds in one stage and runs production dependencies in another, from Debian slim', () => {
     const stages = instructions.filter((line) => /^FROM /i.test(line));
     expect(stages.map((line) => line.split(/\s+AS\s+/i)[1])).toEqual(['base', 'manifests', 'build', 'runtime']);
-    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:20-bookworm-slim$/m);
+    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:24-bookworm-slim$/m);
     expect(instructions).toContain('RUN npm ci --ignore-scripts');
     expect(instructions.some((line) => line.startsWith('RUN npm ci --omit=dev'))).toBe(true);
   });

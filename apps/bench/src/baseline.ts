@@ -31,7 +31,9 @@ export interface BaselineResult {
 
 /** Runs one baseline query in an in-memory DuckDB (result materialized in a temp table), then the check. */
 export async function runBaseline(request: BaselineRequest): Promise<BaselineResult> {
-  // An in-memory database spills to `.tmp` in the working folder by default; this one to a temp folder.
+  // DuckDB opened here, not by the kernel's openEngine, so that this process's peak RSS is the query's and
+  // DuckDB's, without the kernel's modules loaded. Like openEngine's, it spills to a temp folder, not to
+  // DuckDB's default `.tmp` in the working folder.
   const spill = await mkdtemp(join(tmpdir(), 'ocpsum-baseline-'));
   const instance = await DuckDBInstance.create(':memory:', { threads: String(request.threads), temp_directory: spill });
   const db = await instance.connect();

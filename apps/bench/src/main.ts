@@ -6,7 +6,7 @@ import { availableParallelism, cpus, loadavg, release, tmpdir, totalmem } from '
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { openEngine } from '@ocpsum/kernel';
 import { findExecutable, startRedis, startS3, type RedisServer, type S3Server } from '@ocpsum/services';
 import { checkPassed, type BaselineResult } from './baseline.js';
 import { VARIANTS, type BaselineVariant } from './baseline-sql.js';
@@ -374,11 +374,9 @@ async function baselineRuns(
 }
 
 async function machineInfo(): Promise<MachineInfo> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const db = await instance.connect();
-  const duckdb = String((await db.runAndReadAll('SELECT version()')).getRows()[0][0]);
-  db.closeSync();
-  instance.closeSync();
+  const engine = await openEngine(1);
+  const duckdb = String((await engine.db.runAndReadAll('SELECT version()')).getRows()[0][0]);
+  engine.close();
   return {
     nproc: availableParallelism(),
     cpuModel: cpus()[0]?.model.trim() ?? 'unknown',

@@ -6,7 +6,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 /**
  * Commands load only when named: a command's module pulls in its engine (DuckDB, BullMQ, the AWS
- * SDK, Bull Board…), and loading all of them cost every invocation about a second.
+ * SDK, Bull Board…), and loading all of them would slow every invocation by the engines it does not use.
  */
 const COMMANDS: Record<string, () => Promise<Command>> = {
   run: async () => (await import('./commands/run.js')).runCommand(),
@@ -15,8 +15,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   cancel: async () => (await import('./commands/cancel.js')).cancelCommand(),
   worker: async () => {
     // A worker runs chunk after chunk: its DuckDB should hand freed memory back at once rather than
-    // hold it for the next query (workers sat at 700 MB instead of under 400 MB on 10M rows; this
-    // costs about a fifth more kernel time). jemalloc inside DuckDB reads this when DuckDB loads.
+    // hold it for the next query, which bounds a worker's memory for some kernel time (README, "The
+    // fleet", has both). jemalloc inside DuckDB reads this when DuckDB loads.
     process.env.DUCKDB_JE_MALLOC_CONF ??= 'dirty_decay_ms:0,muzzy_decay_ms:0';
     return (await import('./commands/worker.js')).workerCommand();
   },

@@ -75,7 +75,7 @@ export class FleetWorker {
     const common = {
       connection: this.redis,
       prefix: queuePrefix(options.prefix),
-      // The extra job downloads its objects while a kernel runs: fetching took a third of a worker's time.
+      // The extra job downloads its objects while a kernel runs, so a worker does not wait for its fetches.
       concurrency: options.concurrency + 1,
       ...STALL,
     };

@@ -4,12 +4,12 @@ import type { RangeRef } from './payloads.js';
 /**
  * Cuts files, in order, into chunks of about one target size: `chunkRows` at most, evened out
  * so that, with more chunks than `workers`, their number is a multiple of it (5 chunks on 2
- * workers left one worker a third round alone).
+ * workers would leave one worker a third round alone).
  *
  * A file holds one day (or hour) of one report, so it stays whole up to 1.5 × the target and
- * small files are packed together: a day cut over two chunks came back as two partial groups per
- * pod, doubling what workers send and the reducer merges (10M rows: 46 chunks in 34.1 s → 38
- * chunks in 25.0 s). Larger files are cut into equal parts of about the target.
+ * small files are packed together: a day cut over two chunks comes back as two partial groups per
+ * pod, doubling what workers send and the day reduces merge. Larger files are cut into equal parts
+ * of about the target.
  */
 export function planChunks(files: readonly InputFile[], chunkRows: number, workers = 1): RangeRef[][] {
   if (!Number.isSafeInteger(chunkRows) || chunkRows < 1)
@@ -59,7 +59,7 @@ export interface DayGroup {
 /**
  * Cuts a run's days, in order, into runs of consecutive days of about `groupBytes` of partials
  * each (a chunk's bytes counted evenly over its days), one day reduce each. A day reduce has a fixed
- * cost (a finalize is a dozen statements), so the days of a small run go to few jobs; a large run's
+ * cost (a few dozen statements), so the days of a small run go to few jobs; a large run's
  * days each get their own. Consecutive, so that the parts' rows, by data source and then first
  * day, are the summary's rows in order.
  */

@@ -1,14 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  DuckDBInstance,
-  DuckDBTimestampValue,
-  type DuckDBAppender,
-  type DuckDBConnection,
-  type DuckDBValue,
-} from '@duckdb/node-api';
+import { DuckDBTimestampValue, type DuckDBAppender, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import type { ReportType, RowCounts } from '@ocpsum/core';
 import { reportKey, type DatasetId, type Layout } from '@ocpsum/input';
+import { openEngine, type Engine } from '@ocpsum/kernel';
 import { REPORT_COLUMNS, type Column } from './columns.js';
 import { sqlString } from '@ocpsum/core';
 
@@ -42,27 +37,22 @@ export class DatasetWriter {
   private readonly files: string[] = [];
   private readonly rows: RowCounts = { pod: 0, storage: 0, nodeLabels: 0, namespaceLabels: 0 };
 
+  readonly connection: DuckDBConnection;
+
   private constructor(
-    private readonly instance: DuckDBInstance,
-    readonly connection: DuckDBConnection,
+    private readonly engine: Engine,
     private readonly target: Target,
-  ) {}
+  ) {
+    this.connection = engine.db;
+  }
 
   /** Opens a writer, runs `body`, and always releases DuckDB. */
   static async use<T>(target: Target, body: (writer: DatasetWriter) => Promise<T>): Promise<T> {
-    const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
-    let connection: DuckDBConnection;
+    const engine = await openEngine(2);
     try {
-      connection = await instance.connect();
-    } catch (error) {
-      instance.closeSync();
-      throw error;
-    }
-    const writer = new DatasetWriter(instance, connection, target);
-    try {
-      return await body(writer);
+      return await body(new DatasetWriter(engine, target));
     } finally {
-      writer.close();
+      engine.close();
     }
   }
 
@@ -75,7 +65,7 @@ export class DatasetWriter {
    * one core busy, so two at once use both cores of a small machine. Stops at the first failure.
    */
   async inPairs<T>(items: readonly T[], work: (item: T, connection: DuckDBConnection) => Promise<void>): Promise<void> {
-    const second = await this.instance.connect();
+    const second = await this.engine.connect();
     let next = 0;
     let failed = false;
     const drain = async (connection: DuckDBConnection) => {
@@ -143,11 +133,6 @@ export class DatasetWriter {
 
   result(): GenerateResult {
     return { files: [...this.files].sort(), rows: { ...this.rows } };
-  }
-
-  private close(): void {
-    this.connection.closeSync();
-    this.instance.closeSync();
   }
 }
 

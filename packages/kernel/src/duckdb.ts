@@ -10,16 +10,32 @@ export interface Engine {
   close(): void;
 }
 
-/** An in-memory DuckDB with `threads` threads; nothing is persisted and no extension is loaded. */
-export async function openEngine(threads: number): Promise<Engine> {
+/** Engines opened by this process, to name each one's spill folder. */
+let opened = 0;
+
+/**
+ * The one way ocpsum opens DuckDB: an in-memory database with `threads` threads and `memoryLimit`
+ * (DuckDB's `memory_limit`, `'512MiB'`; by default DuckDB's own, 80% of the memory it sees), nothing
+ * persisted, no extension installed or loaded (all it uses is linked in), spilling what does not fit
+ * under the OS temp folder, since DuckDB's default (`.tmp` in the working folder) is read-only in the
+ * container image. Each engine spills to a folder of its own (engines of one process would otherwise
+ * share spill files), which DuckDB creates at the first spill and removes on `close`.
+ */
+export async function openEngine(threads: number, memoryLimit?: string): Promise<Engine> {
   const instance = await DuckDBInstance.create(':memory:', {
     threads: String(threads),
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
-    // Spills go to the temp folder, not the working directory (read-only in the container image).
-    temp_directory: join(tmpdir(), `ocpsum-duckdb-${process.pid}`),
+    temp_directory: join(tmpdir(), `ocpsum-duckdb-${process.pid}-${++opened}`),
+    ...(memoryLimit === undefined ? {} : { memory_limit: memoryLimit }),
   });
-  const db = await instance.connect();
+  let db: DuckDBConnection;
+  try {
+    db = await instance.connect();
+  } catch (error) {
+    instance.closeSync();
+    throw error;
+  }
   return {
     db,
     connect: () => instance.connect(),

@@ -194,8 +194,8 @@ async function rowsIn(db: DuckDBConnection, schema: string): Promise<RowCounts> 
 }
 
 /**
- * The summary's rows as JavaScript objects, in row order (for tests, and for callers that still want
- * objects; sinks read the table itself).
+ * The summary's rows as JavaScript objects, in row order, for tests that compare rows; the sinks read
+ * the table itself.
  */
 export async function readSummaryRows(db: DuckDBConnection, schema: string, byPod = true): Promise<SummaryRow[]> {
   const columns = summaryColumns(byPod).map((c) =>

@@ -79,7 +79,7 @@ export async function runKernel(
 }
 
 // One normalizer per set of enabled keys, kept across chunks: the chunks of a run (and the runs of
-// a source) repeat the same label strings, and parsing them again for every chunk was measurable.
+// a source) repeat the same label strings, so a string is parsed once for all of them, not per chunk.
 const normalizers = new Map<string, LabelNormalizer>();
 
 /** Whether a raw node label string marks its node infra, worked out once per distinct string. */

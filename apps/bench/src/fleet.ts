@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { Redis } from 'ioredis';
-import { RunRecords, type RunReport } from '@ocpsum/fleet';
+import type { RunDocument, RunReport } from '@ocpsum/fleet';
 import { startChild, stopChild, type Child, type RedisServer, type S3Server } from '@ocpsum/services';
 import { DATASET } from './data.js';
+import { finishedRun } from './run-document.js';
 import { timed } from './timed.js';
 
 export interface FleetOptions {
@@ -26,10 +27,10 @@ export interface FleetProcess {
 }
 
 export interface FleetRun {
-  runId: string;
-  mode: 'whole' | 'chunks';
+  runId: RunDocument['runId'];
+  mode: RunDocument['mode'];
   chunks: number;
-  /** Enqueue → output written, from the run record (finishedAt − createdAt). */
+  /** Enqueue → output written, from the run's document (finishedAt − createdAt of its record). */
   recordMs: number;
   /** The last chunk's partial in Redis → output written: the day reduces and the commit. */
   afterChunksMs: number;
@@ -137,27 +138,22 @@ export class Fleet {
       const args = [this.options.cli, 'enqueue', '--root', root, '--org', DATASET.org, '--source', DATASET.source];
       args.push('--year', String(DATASET.year), '--month', String(DATASET.month), '--reference', options.reference);
       args.push('--out', options.csv, '--wait', '--chunk-rows', String(options.chunkRows));
-      args.push('--redis', this.options.redis.url, '--prefix', this.options.prefix);
+      args.push('--redis', this.options.redis.url, '--prefix', this.options.prefix, '--json');
       const cli = await timed(process.execPath, args, fleetEnv(this.options.s3, this.options.tmp));
-      const runId = cli.stdout.split('\n')[0].trim();
       const after = memoryInfo(await redis.info('memory'));
-      const record = await new RunRecords(redis, this.options.prefix).get(runId);
-      if (!record) throw new Error(`run ${runId} has no record in Redis`);
-      if (record.status !== 'done' || !record.report || !record.finishedAt) {
-        throw new Error(`fleet run ${runId} ended ${record.status}: ${record.error ?? ''}\n${cli.stderr.slice(-2000)}`);
-      }
+      const run = finishedRun(cli.stdout, cli.stderr);
       return {
-        runId,
-        mode: record.mode,
-        chunks: record.chunks,
-        recordMs: record.finishedAt - record.createdAt,
-        afterChunksMs: record.finishedAt - Math.max(record.createdAt, ...record.report.chunks.map((c) => c.doneAt)),
+        runId: run.runId,
+        mode: run.mode,
+        chunks: run.chunks,
+        recordMs: run.durationMs,
+        afterChunksMs: run.finishedAt - Math.max(run.createdAt, ...run.report.chunks.map((c) => c.doneAt)),
         cliMs: cli.wallMs,
         cliPeakRssBytes: cli.peakRssBytes,
         redisUsedBeforeBytes: before.used_memory,
         redisPeakBytes: after.used_memory_peak,
-        partialBytes: record.report.chunks.reduce((n, c) => n + c.partialBytes, 0),
-        report: record.report,
+        partialBytes: run.report.chunks.reduce((n, c) => n + c.partialBytes, 0),
+        report: run.report,
       };
     } finally {
       redis.disconnect();

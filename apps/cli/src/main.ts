@@ -12,6 +12,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   run: async () => (await import('./commands/run.js')).runCommand(),
   enqueue: async () => (await import('./commands/enqueue.js')).enqueueCommand(),
   status: async () => (await import('./commands/status.js')).statusCommand(),
+  runs: async () => (await import('./commands/runs.js')).runsCommand(),
   cancel: async () => (await import('./commands/cancel.js')).cancelCommand(),
   worker: async () => {
     // A worker runs chunk after chunk: its DuckDB should hand freed memory back at once rather than

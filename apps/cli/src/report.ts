@@ -1,17 +1,22 @@
-import { describeDays, type RunRecord } from '@ocpsum/fleet';
-import { redactUrl } from '@ocpsum/core';
-import { count, seconds, table } from './format.js';
+import { describeDays, runDocument, type RunDocument, type RunEntry, type RunRecord } from '@ocpsum/fleet';
+import { count, describeSink, jsonText, seconds, table } from './format.js';
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
 
-/** The run report as a person reads it. */
-export function describeRecord(record: RunRecord): string {
+/** Prints a run on stdout: its document as JSON (`--json`), else as a person reads it. */
+export function printRun(record: RunRecord, json: boolean): void {
+  const run = runDocument(record);
+  console.log(json ? jsonText(run) : describeRunDocument(run));
+}
+
+/** A run's document as a person reads it: its progress, then its report. */
+export function describeRunDocument(run: RunDocument): string {
   const lines = [
-    `run ${record.runId}: ${record.status} (${record.mode}, ${record.chunksDone}/${record.chunks} chunks, source ${record.source}, ${record.month})`,
+    `run ${run.runId}: ${run.status} (${run.mode}, ${run.chunksDone}/${run.chunks} chunks, source ${run.source}, ${run.month})`,
   ];
-  if (record.error) lines.push(`error: ${record.error}`);
-  if (record.finishedAt) lines.push(`took ${seconds(record.finishedAt - record.createdAt)} from enqueue to output`);
-  const report = record.report;
+  if (run.error) lines.push(`error: ${run.error}`);
+  if (run.durationMs !== null) lines.push(`took ${seconds(run.durationMs)} from enqueue to output`);
+  const report = run.report;
   if (!report) return lines.join('\n');
   const kinds = (counts: Record<string, number>) =>
     Object.entries(counts)
@@ -24,7 +29,8 @@ export function describeRecord(record: RunRecord): string {
       .map(([k, v]) => `${k} ${seconds(v)}`)
       .join(', ')}`,
   );
-  lines.push(`outputs:  ${report.outputs.map(redactUrl).join(', ')}`);
+  lines.push(`outputs:  ${report.outputs.join(', ')}`);
+  for (const sink of report.sinks) lines.push(describeSink(sink));
   if (report.chunks.length) {
     lines.push(
       '',
@@ -66,4 +72,21 @@ export function describeRecord(record: RunRecord): string {
     ),
   );
   return lines.join('\n');
+}
+
+/** Recent runs, one line each, newest first. */
+export function describeRuns(runs: RunEntry[], now = Date.now()): string {
+  if (!runs.length) return 'no runs';
+  return table(
+    ['run', 'source', 'month', 'status', 'chunks', 'started', 'duration'],
+    runs.map((r) => [
+      r.runId ?? '',
+      r.source,
+      r.month,
+      r.status,
+      `${r.chunksDone}/${r.chunks}`,
+      new Date(r.createdAt).toISOString(),
+      r.durationMs === null ? `${seconds(now - r.createdAt)} so far` : seconds(r.durationMs),
+    ]),
+  );
 }

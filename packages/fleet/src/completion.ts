@@ -72,7 +72,7 @@ export async function commitRun(
 ): Promise<void> {
   const clock = stopwatch();
   const staged = run.outputs.map((_, i) => run.parts.flatMap((p) => p.staged[i] ?? []));
-  await commitOutputs(run.outputs, staged, run.spec, run.staging, db);
+  const sinks = await commitOutputs(run.outputs, staged, run.spec, run.staging, db);
   const commit = clock();
 
   const days = run.parts.filter((p): p is DayReport => 'days' in p).sort((a, b) => (a.days[0] < b.days[0] ? -1 : 1));
@@ -103,6 +103,7 @@ export async function commitRun(
     },
     peakRss,
     outputs: [...run.outputs],
+    sinks,
   };
   await finishRun(records, events, run.runId, { status: 'done', report });
 }

@@ -8,7 +8,8 @@ export { chunkJobSchema, commitJobSchema, dayJobSchema, reduceJobSchema, wholeJo
 export { describeDays, planChunks, planDayGroups } from './plan.js';
 export { Reducer, type ReducerOptions } from './reducer.js';
 export { runIdOf } from './run-id.js';
-export { ACTIVE, RunRecords, type RunRecord, type RunReport, type RunStatus } from './run-records.js';
+export { runDocument, runEntry, type RunDocument, type RunEntry } from './run-document.js';
+export { ACTIVE, RECENT_RUNS, RunRecords, type RunRecord, type RunReport, type RunStatus } from './run-records.js';
 export { type DayReport } from './completion.js';
 export { STALL } from './stall.js';
 export { waitForRun } from './wait.js';

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { OutputTiming } from '@ocpsum/sinks';
 import type { DayReport } from './completion.js';
 import { queuePrefix, runKey } from './names.js';
 import type { ChunkReport } from './payloads.js';
@@ -31,20 +32,25 @@ export interface RunReport {
   days: DayReport[];
   /** Milliseconds per phase, summed over the chunks and days that ran them. */
   phases: Record<string, number>;
-  /** Peak RSS per process (`host:pid`), bytes. */
+  /** Peak RSS per fleet process (`host:pid`), bytes. */
   peakRss: Record<string, number>;
   outputs: string[];
+  /** Per output (password redacted): how long its commit took (its parts were staged before) and what it did. */
+  sinks: OutputTiming[];
 }
 
 // Starts a run unless one with this id is active: returns the new attempt number, or 0 when active.
+// ARGV: run id, start time (the recent index's score), the index's bound, then the record's fields.
 const START = `
 local status = redis.call('HGET', KEYS[1], 'status')
 if status == 'queued' or status == 'running' or status == 'reducing' then return 0 end
 local attempt = redis.call('HINCRBY', KEYS[1], 'attempt', 1)
 redis.call('HDEL', KEYS[1], 'error', 'report', 'finishedAt')
-redis.call('HSET', KEYS[1], 'status', 'queued', 'chunksDone', 0, unpack(ARGV))
+redis.call('HSET', KEYS[1], 'status', 'queued', 'chunksDone', 0, unpack(ARGV, 4))
 redis.call('PERSIST', KEYS[1])
-redis.call('SADD', KEYS[2], ARGV[2])
+redis.call('SADD', KEYS[2], ARGV[1])
+redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])
+redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -tonumber(ARGV[3]) - 1)
 return attempt
 `;
 
@@ -58,7 +64,15 @@ redis.call('SREM', KEYS[2], ARGV[1])
 return 1
 `;
 
-/** Run records: a Redis hash per run, kept a week after the run ends. */
+/** How many runs the recent index keeps: the newest by start time. */
+export const RECENT_RUNS = 1000;
+
+/**
+ * Run records: a Redis hash per run, kept a week after the run ends. Two indexes: the active runs (a
+ * set, for the deadline watchdog) and the recent ones (a sorted set by start time, for `ocpsum runs`),
+ * which each start writes and trims to the newest RECENT_RUNS; an id whose record has expired is
+ * dropped from it when a listing meets it.
+ */
 export class RunRecords {
   constructor(
     private readonly redis: Redis,
@@ -66,10 +80,10 @@ export class RunRecords {
   ) {}
 
   async start(record: Omit<RunRecord, 'status' | 'attempt' | 'chunksDone'>): Promise<number> {
-    // runId first: the script adds ARGV[2] to the active set.
-    const { runId, ...rest } = record;
-    const fields = ['runId', runId, ...Object.entries(rest).flatMap(([k, v]) => [k, String(v)])];
-    return Number(await this.redis.eval(START, 2, runKey(this.prefix, runId), this.activeKey, ...fields));
+    const fields = Object.entries(record).flatMap(([k, v]) => [k, String(v)]);
+    const keys = [runKey(this.prefix, record.runId), this.activeKey, this.recentKey];
+    const args = [record.runId, record.createdAt, RECENT_RUNS, ...fields];
+    return Number(await this.redis.eval(START, keys.length, ...keys, ...args));
   }
 
   async get(runId: string): Promise<RunRecord | null> {
@@ -128,7 +142,26 @@ if s == 'queued' or (s == 'running' and ARGV[1] == 'reducing') then redis.call('
     return records.filter((r): r is RunRecord => !!r && ACTIVE.includes(r.status) && r.deadline < now);
   }
 
+  /** The newest `limit` runs by start time, newest first. */
+  async recent(limit: number): Promise<RunRecord[]> {
+    const ids = await this.redis.zrevrange(this.recentKey, 0, RECENT_RUNS - 1);
+    const found: RunRecord[] = [];
+    const expired: string[] = [];
+    for (let next = 0; next < ids.length && found.length < limit; ) {
+      const batch = ids.slice(next, next + limit - found.length);
+      next += batch.length;
+      const records = await Promise.all(batch.map((id) => this.get(id)));
+      records.forEach((record, i) => (record ? found.push(record) : expired.push(batch[i])));
+    }
+    if (expired.length) await this.redis.zrem(this.recentKey, ...expired);
+    return found;
+  }
+
   private get activeKey(): string {
     return `${queuePrefix(this.prefix)}:runs:active`;
+  }
+
+  private get recentKey(): string {
+    return `${queuePrefix(this.prefix)}:runs:recent`;
   }
 }

@@ -6,9 +6,10 @@ import { Coordinator, RunRecords, waitForRun, type EnqueueResult, type RunRecord
 import { addDatasetOptions, reportDataset, specFromFlags, type DatasetFlags } from '../dataset-options.js';
 import { addFleetOptions, addPlanOptions, type FleetFlags, type PlanFlags } from '../fleet-options.js';
 import { connectRedis } from '../redis.js';
-import { describeRecord } from '../report.js';
+import { jsonOption } from '../format.js';
+import { printRun } from '../report.js';
 
-type EnqueueFlags = DatasetFlags & FleetFlags & PlanFlags & { out: string[]; wait: boolean };
+type EnqueueFlags = DatasetFlags & FleetFlags & PlanFlags & { out: string[]; wait: boolean; json: boolean };
 
 export function enqueueCommand(): Command {
   return addPlanOptions(
@@ -21,26 +22,26 @@ export function enqueueCommand(): Command {
       'FILE.csv, FILE.parquet, a folder or s3://… for Parquet by day, postgres://…?schema=NAME (repeatable)',
     )
     .option('--wait', 'show progress until the run ends, then its report', false)
+    .addOption(jsonOption('the run (with --wait: when it has ended; else as enqueued)'))
     .action(async (flags: EnqueueFlags) => {
       const spec = await specFromFlags(flags);
       const record = await enqueueAndMaybeWait(flags, spec, flags.wait);
-      if (record) {
-        console.log(describeRecord(record));
-        if (record.status !== 'done') process.exitCode = 1;
-      }
+      if (flags.wait || flags.json) printRun(record, flags.json);
+      if (flags.wait && record.status !== 'done') process.exitCode = 1;
     });
 }
 
 /**
- * Enqueues a run; with `wait`, follows it to the end with a progress bar. `input`, when the
- * caller found the dataset already, is planned from as it is (and not reported again).
+ * Enqueues a run and resolves with its record; with `wait`, follows it to the end with a progress
+ * bar first. The run id goes to stdout, or to stderr with `json` (stdout is the caller's document).
+ * `input`, when the caller found the dataset already, is planned from as it is (and not reported again).
  */
 export async function enqueueAndMaybeWait(
   flags: Omit<EnqueueFlags, 'wait'>,
   spec: RunSpec,
   wait: boolean,
   input?: DatasetInput,
-): Promise<RunRecord | undefined> {
+): Promise<RunRecord> {
   const redis = await connectRedis(flags.redis);
   const coordinator = new Coordinator(redis, flags.prefix);
   try {
@@ -57,14 +58,17 @@ export async function enqueueAndMaybeWait(
       attempts: flags.attempts,
     });
     if (!input) reportDataset(result.dataset);
-    console.log(result.runId);
+    (flags.json ? console.error : console.log)(result.runId);
     console.error(
       result.created
         ? `enqueued ${result.podRows} pod usage rows as ${result.mode === 'whole' ? 'one whole-dataset job' : `${result.chunks} chunks`}`
         : 'this run is already active; following it',
     );
-    if (!wait) return undefined;
-    return await followRun(new RunRecords(redis, flags.prefix), result.runId);
+    const records = new RunRecords(redis, flags.prefix);
+    if (wait) return await followRun(records, result.runId);
+    const record = await records.get(result.runId);
+    if (!record) throw new Error(`run ${result.runId} vanished from Redis just after it was enqueued`);
+    return record;
   } finally {
     await coordinator.close();
     redis.disconnect();

@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import type { RunSpec } from '@ocpsum/core';
-import { findInput, rowsOf, type DatasetInput } from '@ocpsum/input';
+import type { RunDocument } from '@ocpsum/fleet';
+import { findInput, monthLabel, rowsOf, type DatasetInput } from '@ocpsum/input';
 import { summarize, type Summary } from '@ocpsum/kernel';
 import { redactUrl } from '@ocpsum/core';
 import {
@@ -12,11 +13,11 @@ import {
 import { openStore } from '@ocpsum/storage';
 import { addDatasetOptions, integer, reportDataset, specFromFlags, type DatasetFlags } from '../dataset-options.js';
 import { addFleetOptions, addPlanOptions, type FleetFlags, type PlanFlags } from '../fleet-options.js';
-import { count, seconds } from '../format.js';
+import { count, describeSink, jsonOption, jsonText, seconds } from '../format.js';
 
 type RunFlags = DatasetFlags &
   FleetFlags &
-  PlanFlags & { out: string[]; threads: number; mode: 'memory' | 'fleet' | 'auto' };
+  PlanFlags & { out: string[]; threads: number; mode: 'memory' | 'fleet' | 'auto'; json: boolean };
 
 export function runCommand(): Command {
   return addPlanOptions(
@@ -42,7 +43,9 @@ export function runCommand(): Command {
       integer('--threads', 1, 256),
       availableParallelism(),
     )
+    .addOption(jsonOption('the run'))
     .action(async (flags: RunFlags) => {
+      const createdAt = Date.now();
       const started = performance.now();
       const spec = await specFromFlags(flags);
       await checkPostgresReachable(flags.out);
@@ -61,7 +64,12 @@ export function runCommand(): Command {
           const summary = await summarize({ store, spec, input, threads: flags.threads });
           try {
             const writes = await writeOutputs(flags.out, summary, spec);
-            console.log(describeRun(summary, performance.now() - started, flags.out, writes));
+            const elapsedMs = performance.now() - started;
+            console.log(
+              flags.json
+                ? jsonText(memoryDocument(summary, spec, { createdAt, elapsedMs, writes }))
+                : describeRun(summary, elapsedMs, flags.out, writes),
+            );
           } finally {
             summary.close();
           }
@@ -71,8 +79,8 @@ export function runCommand(): Command {
         return;
       }
       const record = await runFleetInProcess(flags, spec, input);
-      const { describeRecord } = await import('../report.js');
-      console.log(describeRecord(record));
+      const { printRun } = await import('../report.js');
+      printRun(record, flags.json);
       if (record.status !== 'done') throw new Error(`run ${record.runId} ${record.status}: ${record.error ?? ''}`);
     });
 }
@@ -95,7 +103,7 @@ async function runFleetInProcess(flags: RunFlags, spec: RunSpec, input: DatasetI
     partialTtl: 3600,
   });
   try {
-    return (await enqueueAndMaybeWait(flags, spec, true, input))!;
+    return await enqueueAndMaybeWait(flags, spec, true, input);
   } finally {
     await worker.close();
     await reducer.close();
@@ -123,6 +131,40 @@ export function describeRun(
     `wrote  ${count(counts.pod)} pod, ${count(counts.storage)} storage, ${count(counts.unallocated)} unallocated rows to ${outputs.map(redactUrl).join(', ')}`,
     `took   ${seconds(elapsedMs)} (discover ${seconds(result.timings.discover)}, kernel ${seconds(result.timings.kernel)}, finalize ${seconds(result.timings.finalize)})`,
   ];
-  for (const w of writes) lines.push(`sink   ${w.target}: ${seconds(w.ms)}${w.detail ? ` (${w.detail})` : ''}`);
+  for (const w of writes) lines.push(describeSink(w));
   return lines.join('\n');
+}
+
+/**
+ * A memory run in the shape of a fleet run's document: no run record (no id), no chunks, no fleet
+ * processes; its phases are the summary's and `sink`, every output written whole.
+ */
+function memoryDocument(
+  summary: Summary,
+  spec: RunSpec,
+  run: { createdAt: number; elapsedMs: number; writes: OutputTiming[] },
+): RunDocument {
+  return {
+    runId: null,
+    status: 'done',
+    mode: 'memory',
+    source: spec.source,
+    month: monthLabel(spec),
+    chunks: 0,
+    chunksDone: 0,
+    createdAt: run.createdAt,
+    finishedAt: run.createdAt + Math.round(run.elapsedMs),
+    durationMs: run.elapsedMs,
+    error: null,
+    report: {
+      rowsIn: { ...summary.rowsIn },
+      rowsOut: { ...summary.counts },
+      chunks: [],
+      days: [],
+      phases: { ...summary.timings, sink: run.writes.reduce((ms, w) => ms + w.ms, 0) },
+      peakRss: {},
+      outputs: run.writes.map((w) => w.target),
+      sinks: run.writes,
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { DayReport } from './completion.js';
-import { queuePrefix, runKey } from './names.js';
+import { chunksDoneKey, queuePrefix, runKey } from './names.js';
 import type { ChunkReport } from './payloads.js';
 
 export type RunStatus = 'queued' | 'running' | 'reducing' | 'done' | 'failed' | 'cancelled';
@@ -13,6 +13,7 @@ export interface RunRecord {
   /** How many times this run id has been started; part of its job ids. */
   attempt: number;
   chunks: number;
+  /** Distinct chunks done: never more than `chunks`, however often a chunk was delivered. */
   chunksDone: number;
   source: string;
   month: string;
@@ -44,17 +45,30 @@ local attempt = redis.call('HINCRBY', KEYS[1], 'attempt', 1)
 redis.call('HDEL', KEYS[1], 'error', 'report', 'finishedAt')
 redis.call('HSET', KEYS[1], 'status', 'queued', 'chunksDone', 0, unpack(ARGV))
 redis.call('PERSIST', KEYS[1])
+redis.call('DEL', KEYS[3])
 redis.call('SADD', KEYS[2], ARGV[2])
 return attempt
 `;
 
-// Moves a run to a final status only while it is still active, so the first verdict stands.
+// Moves a run to a final status only while it is still active, so the first verdict stands; its
+// chunksDone stays as it was, and the set of its chunks goes.
 const FINISH = `
 local status = redis.call('HGET', KEYS[1], 'status')
 if status ~= 'queued' and status ~= 'running' and status ~= 'reducing' then return 0 end
 redis.call('HSET', KEYS[1], unpack(ARGV, 2))
 redis.call('EXPIRE', KEYS[1], 604800)
 redis.call('SREM', KEYS[2], ARGV[1])
+redis.call('DEL', KEYS[3])
+return 1
+`;
+
+// Adds a chunk to an active run's set of chunks done and counts the set. A finished run keeps its
+// count, and a record Redis has lost stays lost rather than coming back half-empty.
+const CHUNK_DONE = `
+local status = redis.call('HGET', KEYS[1], 'status')
+if status ~= 'queued' and status ~= 'running' and status ~= 'reducing' then return 0 end
+redis.call('SADD', KEYS[2], ARGV[1])
+redis.call('HSET', KEYS[1], 'chunksDone', redis.call('SCARD', KEYS[2]))
 return 1
 `;
 
@@ -69,7 +83,7 @@ export class RunRecords {
     // runId first: the script adds ARGV[2] to the active set.
     const { runId, ...rest } = record;
     const fields = ['runId', runId, ...Object.entries(rest).flatMap(([k, v]) => [k, String(v)])];
-    return Number(await this.redis.eval(START, 2, runKey(this.prefix, runId), this.activeKey, ...fields));
+    return Number(await this.redis.eval(START, 3, ...this.keys(runId), ...fields));
   }
 
   async get(runId: string): Promise<RunRecord | null> {
@@ -103,13 +117,10 @@ if s == 'queued' or (s == 'running' and ARGV[1] == 'reducing') then redis.call('
     );
   }
 
-  /** Counts a finished chunk; a record Redis has lost stays lost rather than coming back half-empty. */
-  async chunkDone(runId: string): Promise<void> {
-    await this.redis.eval(
-      `if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HINCRBY', KEYS[1], 'chunksDone', 1) end`,
-      1,
-      runKey(this.prefix, runId),
-    );
+  /** Counts chunk number `chunk` of a run as done, once however often it is delivered. */
+  async chunkDone(runId: string, chunk: number): Promise<void> {
+    const [record, , done] = this.keys(runId);
+    await this.redis.eval(CHUNK_DONE, 2, record, done, String(chunk));
   }
 
   async finish(
@@ -119,7 +130,7 @@ if s == 'queued' or (s == 'running' and ARGV[1] == 'reducing') then redis.call('
     const fields = ['status', outcome.status, 'finishedAt', String(Date.now())];
     if (outcome.status === 'done') fields.push('report', JSON.stringify(outcome.report));
     else fields.push('error', outcome.error);
-    return (await this.redis.eval(FINISH, 2, runKey(this.prefix, runId), this.activeKey, runId, ...fields)) === 1;
+    return (await this.redis.eval(FINISH, 3, ...this.keys(runId), runId, ...fields)) === 1;
   }
 
   /** Active runs whose deadline has passed. */
@@ -130,5 +141,10 @@ if s == 'queued' or (s == 'running' and ARGV[1] == 'reducing') then redis.call('
 
   private get activeKey(): string {
     return `${queuePrefix(this.prefix)}:runs:active`;
+  }
+
+  /** A run's record, the set of active runs, and the run's set of chunks done. */
+  private keys(runId: string): [string, string, string] {
+    return [runKey(this.prefix, runId), this.activeKey, chunksDoneKey(this.prefix, runId)];
   }
 }

@@ -24,3 +24,11 @@ export function ocpsum(args: string[], options: { cwd?: string; env?: NodeJS.Pro
     );
   });
 }
+
+/** Runs the CLI and insists it succeeds, showing its output when it does not. */
+export async function cliOk(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+  const result = await ocpsum(args, { env, timeoutMs: 300_000 });
+  if (result.code !== 0)
+    throw new Error(`ocpsum ${args.join(' ')} failed (${result.code}):\n${result.stderr}${result.stdout}`);
+  return result;
+}

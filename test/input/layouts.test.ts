@@ -6,9 +6,8 @@ import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { ocpsum } from '../helpers/cli.js';
+import { cliOk, ocpsum } from '../helpers/cli.js';
 import { expectSameCsv, readCsv } from '../helpers/csv.js';
-import { cliOk } from '../helpers/fleet-run.js';
 import {
   makeDataset,
   podRow,

@@ -5,38 +5,24 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { openBrowser } from '../helpers/browser.js';
 import { ocpsum } from '../helpers/cli.js';
-import { get, startFleetWorld, type FleetWorld } from '../helpers/ops.js';
+import { firstLine, fleetWorld } from '../helpers/fleet.js';
+import { get } from '../helpers/ops.js';
 
-const SOURCE = '5d6d1a4e-5a3b-4f7e-9c1d-2e8f3a4b5c6d';
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 
-let world: FleetWorld;
-
-beforeAll(async () => {
-  world = await startFleetWorld('s3://ocpsum/board', [{ source: SOURCE, rows: 60_000, seed: 21 }]);
-}, 600_000);
-
-afterAll(async () => {
-  await world?.stop();
-});
+const world = fleetWorld('board', { month: { rows: 60_000, seed: 21 } });
+const SOURCE = world.source('month');
 
 test('headless Chromium sees every queue of the fleet and the chunk and reduce jobs of a run in progress', async () => {
   // No workers: the run stays queued, its jobs waiting where a person would look for them.
-  const { stdout } = await world.cli([
-    'enqueue',
-    ...world.dataset(SOURCE),
-    ...world.fleet('board'),
-    '--threshold',
-    '0',
-    '--chunk-rows',
-    '10000',
-    '--out',
-    join(world.work, 'board.csv'),
-  ]);
-  const runId = stdout.split('\n')[0].trim();
+  const out = join(world.work, 'board.csv');
+  const { stdout } = await world.cli(
+    world.enqueue('month', 'board', ['--threshold', '0', '--chunk-rows', '10000', '--out', out]),
+  );
+  const runId = firstLine(stdout);
   const status = await world.cli(['status', runId, ...world.fleet('board')]);
   expect(status.stdout).toMatch(new RegExp(`run ${runId}: queued`));
 
@@ -81,8 +67,7 @@ test('headless Chromium sees every queue of the fleet and the chunk and reduce j
 test('with OCPSUM_BOARD_USER and OCPSUM_BOARD_PASSWORD: 401 without credentials, 200 with them; /healthz stays open', async () => {
   const password = 'board-pass-7Q';
   const board = await world.start('board', [...world.fleet('board'), '--port', '0'], {
-    OCPSUM_BOARD_USER: 'ops',
-    OCPSUM_BOARD_PASSWORD: password,
+    env: { OCPSUM_BOARD_USER: 'ops', OCPSUM_BOARD_PASSWORD: password },
   });
   const url = board.opsUrl!;
   const basic = (user: string, pass: string) => ({

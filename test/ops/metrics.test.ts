@@ -5,24 +5,14 @@
  */
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { RunRecords } from '@ocpsum/fleet';
+import { expect, test } from 'vitest';
 import { expectSameCsv } from '../helpers/csv.js';
-import { eventually, get, sample, startFleetWorld, type FleetWorld } from '../helpers/ops.js';
+import { firstLine, fleetWorld, pollFor } from '../helpers/fleet.js';
+import { get, sample } from '../helpers/ops.js';
 
-const SOURCE = '6e6d1a4e-5a3b-4f7e-9c1d-2e8f3a4b5c6d';
 const REDIS_PASSWORD = 'redis-pw-Zk41';
 
-let world: FleetWorld;
-
-beforeAll(async () => {
-  world = await startFleetWorld('s3://ocpsum/metrics', [{ source: SOURCE, rows: 120_000, seed: 31 }]);
-  await world.cli(['run', '--mode', 'memory', ...world.dataset(SOURCE), '--out', join(world.work, 'memory.csv')]);
-}, 600_000);
-
-afterAll(async () => {
-  await world?.stop();
-});
+const world = fleetWorld('metrics', { month: { rows: 120_000, seed: 31, memory: true } });
 
 test('worker and coordinator: healthz 200, counters move when a run completes, healthz 503 while Redis is down', async () => {
   // A password in the URL (this redis-server has none; the client only warns): it must never be logged.
@@ -45,23 +35,17 @@ test('worker and coordinator: healthz 200, counters move when a run completes, h
   }
 
   const out = join(world.work, 'fleet.csv');
-  const enqueue = [
-    'enqueue',
-    ...world.dataset(SOURCE),
-    ...fleet,
-    '--threshold',
-    '0',
-    '--chunk-rows',
-    '20000',
-    '--out',
-    out,
-    '--wait',
-  ];
+  const enqueue = world.enqueue(
+    'month',
+    'metrics',
+    ['--threshold', '0', '--chunk-rows', '20000', '--out', out, '--wait'],
+    {
+      redisUrl,
+    },
+  );
   const { stdout } = await world.cli(enqueue);
-  await expectSameCsv(out, join(world.work, 'memory.csv'));
-  const client = new Redis(world.redis.url);
-  const run = (await new RunRecords(client, 'metrics').get(stdout.split('\n')[0].trim()))!;
-  client.disconnect();
+  await expectSameCsv(out, world.memoryCsv('month'));
+  const run = (await world.record('metrics', firstLine(stdout)))!;
   expect(run.status).toBe('done');
 
   // The worker did every chunk: one count, one duration and its rows per chunk.
@@ -107,10 +91,14 @@ test('worker and coordinator: healthz 200, counters move when a run completes, h
   await admin.call('SHUTDOWN', 'NOSAVE').catch(() => {}); // the connection drops as the server exits
   admin.disconnect();
   for (const process of [worker, coordinator]) {
-    const health = await eventually(async () => {
-      const h = await get(`${process.opsUrl}/healthz`);
-      return h.status === 503 ? h : undefined;
-    });
+    const health = await pollFor(
+      `${process.name} reporting Redis down`,
+      async () => {
+        const h = await get(`${process.opsUrl}/healthz`);
+        return h.status === 503 ? h : undefined;
+      },
+      { timeoutMs: 20_000, everyMs: 200 },
+    );
     expect(JSON.parse(health.text)).toMatchObject({ redis: 'unreachable' });
     // A scrape still answers, without queue depths.
     const metrics = await get(`${process.opsUrl}/metrics`);
@@ -119,7 +107,11 @@ test('worker and coordinator: healthz 200, counters move when a run completes, h
   }
   await world.redis.restart();
   for (const process of [worker, coordinator]) {
-    await eventually(async () => (await get(`${process.opsUrl}/healthz`)).status === 200);
+    await pollFor(
+      `${process.name} reporting Redis back`,
+      async () => (await get(`${process.opsUrl}/healthz`)).status === 200 || undefined,
+      { timeoutMs: 20_000, everyMs: 200 },
+    );
   }
 });
 

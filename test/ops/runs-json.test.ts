@@ -4,28 +4,14 @@
  * output's and the human report's; `ocpsum runs` lists recent runs newest first, as a table and as JSON.
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { RECENT_RUNS, RunRecords, runKey, type RunDocument, type RunEntry } from '@ocpsum/fleet';
 import { readCsv } from '../helpers/csv.js';
-import { withRedis } from '../helpers/fleet-run.js';
-import { startFleetWorld, type FleetWorld } from '../helpers/ops.js';
+import { fleetWorld, withRedis } from '../helpers/fleet.js';
 
-const SOURCE = '3c9e5b1d-7a2f-4e8b-b6d4-1f0a9c8e7d25';
 const ROWS = 60_000;
 
-let world: FleetWorld;
-
-beforeAll(async () => {
-  world = await startFleetWorld('s3://ocpsum/runs-json', [{ source: SOURCE, rows: ROWS, seed: 12 }]);
-  for (const prefix of ['json', 'listed']) {
-    await world.start('worker', [...world.fleet(prefix), '--threads', '2']);
-    await world.start('coordinator', world.fleet(prefix));
-  }
-}, 600_000);
-
-afterAll(async () => {
-  await world?.stop();
-});
+const world = fleetWorld('runs-json', { month: { rows: ROWS, seed: 12 } });
 
 const count = (n: number) => n.toLocaleString('en-US');
 
@@ -44,11 +30,13 @@ async function csvRows(path: string): Promise<Record<string, number>> {
 }
 
 test('enqueue --wait --json, status --json and run --mode fleet --json print the run document', async () => {
+  await world.startFleet('json', 1);
+  const source = world.source('month');
   const out = join(world.work, 'chunks.csv');
   const chunked = ['--threshold', '0', '--chunk-rows', '20000'];
   const enqueue = await world.cli([
     'enqueue',
-    ...world.dataset(SOURCE),
+    ...world.dataset('month'),
     ...world.fleet('json'),
     ...chunked,
     '--out',
@@ -60,7 +48,7 @@ test('enqueue --wait --json, status --json and run --mode fleet --json print the
   const run = JSON.parse(enqueue.stdout) as RunDocument;
   expect(run.runId).toMatch(/^[0-9a-f]{24}$/);
   expect(enqueue.stderr).toContain(run.runId);
-  expect(run).toMatchObject({ status: 'done', mode: 'chunks', source: SOURCE, month: '2025-10', error: null });
+  expect(run).toMatchObject({ status: 'done', mode: 'chunks', source: source, month: '2025-10', error: null });
   expect(run.chunks).toBeGreaterThan(1);
   expect(run.chunksDone).toBe(run.chunks);
   expect(run.durationMs).toBe(run.finishedAt! - run.createdAt);
@@ -77,7 +65,7 @@ test('enqueue --wait --json, status --json and run --mode fleet --json print the
   const status = await world.cli(['status', run.runId!, ...world.fleet('json'), '--json']);
   expect(JSON.parse(status.stdout)).toEqual(run);
   const human = (await world.cli(['status', run.runId!, ...world.fleet('json')])).stdout;
-  expect(human).toContain(`run ${run.runId}: done (chunks, ${run.chunks}/${run.chunks} chunks, source ${SOURCE}, 2025-10)`);
+  expect(human).toContain(`run ${run.runId}: done (chunks, ${run.chunks}/${run.chunks} chunks, source ${source}, 2025-10)`);
   const { pod, storage, unallocated } = report.rowsOut;
   expect(human).toContain(`rows out: ${count(pod)} pod, ${count(storage)} storage, ${count(unallocated)} unallocated`);
   expect(human).toMatch(new RegExp(`^sink   ${out}: \\d+\\.\\d\\d s`, 'm'));
@@ -88,7 +76,7 @@ test('enqueue --wait --json, status --json and run --mode fleet --json print the
     'run',
     '--mode',
     'fleet',
-    ...world.dataset(SOURCE),
+    ...world.dataset('month'),
     ...world.fleet('in-process'),
     ...chunked,
     '--threads',
@@ -107,11 +95,13 @@ test('enqueue --wait --json, status --json and run --mode fleet --json print the
 });
 
 test('ocpsum runs lists recent runs newest first, a run started again on top; --limit and --json', async () => {
+  await world.startFleet('listed', 1);
+  const source = world.source('month');
   const fleet = world.fleet('listed');
   const enqueue = async (name: string) => {
     const { stdout } = await world.cli([
       'enqueue',
-      ...world.dataset(SOURCE),
+      ...world.dataset('month'),
       ...fleet,
       '--out',
       join(world.work, `${name}.csv`),
@@ -133,7 +123,7 @@ test('ocpsum runs lists recent runs newest first, a run started again on top; --
   const { report: _report, ...entry } = again;
   expect(listed[0]).toEqual(entry);
   for (const r of listed) {
-    expect(r).toMatchObject({ status: 'done', mode: 'whole', source: SOURCE, month: '2025-10', chunks: 1, chunksDone: 1 });
+    expect(r).toMatchObject({ status: 'done', mode: 'whole', source: source, month: '2025-10', chunks: 1, chunksDone: 1 });
   }
   const limited = JSON.parse((await world.cli(['runs', ...fleet, '--limit', '2', '--json'])).stdout) as RunEntry[];
   expect(limited).toEqual(listed.slice(0, 2));
@@ -142,13 +132,14 @@ test('ocpsum runs lists recent runs newest first, a run started again on top; --
   const lines = (await world.cli(['runs', ...fleet])).stdout.trimEnd().split('\n');
   expect(lines[0].split(/\s+/)).toEqual(['run', 'source', 'month', 'status', 'chunks', 'started', 'duration']);
   expect(lines.slice(1).map((line) => line.split(/\s+/).slice(0, 5))).toEqual(
-    listed.map((r) => [r.runId, SOURCE, '2025-10', 'done', '1/1']),
+    listed.map((r) => [r.runId, source, '2025-10', 'done', '1/1']),
   );
   expect(lines[1]).toContain(new Date(again.createdAt).toISOString());
 });
 
 test('the recent index keeps the newest runs and forgets runs whose record has expired', async () => {
   const prefix = 'bound';
+  const source = world.source('month');
   const ids = Array.from({ length: RECENT_RUNS + 1 }, (_, i) => i.toString(16).padStart(24, '0'));
   await withRedis(world.redis.url, async (client) => {
     const records = new RunRecords(client, prefix);
@@ -157,7 +148,7 @@ test('the recent index keeps the newest runs and forgets runs whose record has e
         runId,
         mode: 'whole',
         chunks: 1,
-        source: SOURCE,
+        source: source,
         month: '2025-10',
         createdAt: 1_750_000_000_000 + i,
         deadline: 1_750_000_000_000 + i + 60_000,

@@ -5,65 +5,43 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { Queue } from 'bullmq';
-import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
+import { beforeAll, expect, test } from 'vitest';
 import { queuePrefix } from '@ocpsum/fleet';
 import { openStore } from '@ocpsum/storage';
+import { freePort, type Child, type RedisServer, type S3Server } from '@ocpsum/services';
+import { cliOk, ocpsum, type CliResult } from '../helpers/cli.js';
 import {
-  freePort,
-  startRedis,
-  startS3,
-  stopChild,
-  type Child,
-  type RedisServer,
-  type S3Server,
-} from '@ocpsum/services';
-import { ocpsum, type CliResult } from '../helpers/cli.js';
-import {
-  cliOk,
   firstLine,
   fleetArgs,
+  fleetWorld,
   runRecord,
-  s3Env,
   startCoordinator,
   startFleet,
   startWorker,
   withRedis,
-} from '../helpers/fleet-run.js';
+} from '../helpers/fleet.js';
 import { makeDataset, podRow, removeDataset, reportFile, writePodUsage } from '../helpers/parquet.js';
 
-const SOURCE = 'ab6d1a4e-5a3b-4f7e-9c1d-2e8f3a4b5c6d';
-const ROOT = 's3://ocpsum/bad-input';
 // Its datasets are in the POC's layout, where a bad file sits in a folder of its own.
+const world = fleetWorld('bad-input', { poc: { rows: 60_000, seed: 51, layout: 'poc' } });
+const SOURCE = world.source('poc');
+const ROOT = world.root;
 const MONTH = `data/org1234567/OCP/source=${SOURCE}/year=2025/month=10`;
-const dataset = (root = ROOT) => ['--root', root, '--source', SOURCE, '--year', '2025', '--month', '10'];
+const dataset = (root = ROOT) => world.dataset('poc', { root });
 
+// The world's parts under the names the tests use; what they start in `children` stops after each test.
+const children = world.processes;
 let redis: RedisServer;
 let s3: S3Server;
 let env: NodeJS.ProcessEnv;
 let work: string;
-let children: Child[] = [];
-
-beforeAll(async () => {
-  [redis, s3] = await Promise.all([startRedis(), startS3()]);
-  env = s3Env(s3);
-  work = await mkdtemp(join(tmpdir(), 'ocpsum-bad-input-'));
-  await cliOk(['generate', '--out', ROOT, '--rows', '60000', '--source', SOURCE, '--seed', '51', '--layout', 'poc'], env);
-}, 300_000);
-
-afterEach(async () => {
-  await Promise.all(children.map((c) => stopChild(c)));
-  children = [];
-});
-
-afterAll(async () => {
-  await Promise.all([redis?.stop(), s3?.stop()]);
-  if (work) await rm(work, { recursive: true, force: true });
+beforeAll(() => {
+  ({ redis, s3, env, work } = world);
 });
 
 /** A command that must fail: non-zero exit, an `ocpsum: error:` message with every part (no stack trace), in seconds. */

@@ -1,58 +1,47 @@
 /**
  * Redis restarted in the middle of a run. Without persistence the run's state is gone: the run
  * fails loudly and nothing is written. With persistence (AOF) the run completes with the same rows
- * as a clean run. Never a silently wrong result.
+ * as a clean run, and after a SIGKILL of Redis too, where chunks are delivered again: each chunk
+ * counts once in the run's progress. Never a silently wrong result.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startRedis, startS3, stopChild, type Child, type RedisServer, type S3Server } from '@ocpsum/services';
-import { ocpsum } from '../helpers/cli.js';
+import { expect, test } from 'vitest';
+import { STALL } from '@ocpsum/fleet';
+import { startRedis, type RedisServer, type RestartOptions } from '@ocpsum/services';
 import { expectSameCsv } from '../helpers/csv.js';
-import { chunksProgressed, cliOk, fleetArgs, s3Env, startFleet } from '../helpers/fleet-run.js';
+import { chunksProgressed, firstLine, fleetWorld, runRecord, withQueue } from '../helpers/fleet.js';
 
-const SOURCE = '4c6d1a4e-5a3b-4f7e-9c1d-2e8f3a4b5c6d';
-const ROOT = 's3://ocpsum/restart';
-const dataset = ['--root', ROOT, '--source', SOURCE, '--year', '2025', '--month', '10'];
+// Each test starts its own redis-server, with or without persistence.
+const world = fleetWorld('restart', { month: { rows: 200_000, seed: 11, memory: true } }, { redis: false });
 
-let s3: S3Server;
-let env: NodeJS.ProcessEnv;
-let work: string;
-
-beforeAll(async () => {
-  s3 = await startS3();
-  env = s3Env(s3);
-  work = await mkdtemp(join(tmpdir(), 'ocpsum-restart-'));
-  await cliOk(['generate', '--out', ROOT, '--rows', '200000', '--source', SOURCE, '--seed', '11'], env);
-  await cliOk(['run', '--mode', 'memory', ...dataset, '--out', join(work, 'memory.csv')], env);
-}, 300_000);
-
-afterAll(async () => {
-  await s3?.stop();
-  if (work) await rm(work, { recursive: true, force: true });
-});
-
-async function restartMidRun(persistence: boolean) {
+async function restartMidRun(persistence: boolean, restart: RestartOptions = {}) {
   const redis: RedisServer = await startRedis({ persistence });
-  const children: Child[] = [];
   try {
-    const fleet = await startFleet(redis.url, 'restart', 2, env);
-    children.push(...fleet.workers, fleet.coordinator);
-    const out = join(work, `fleet-${persistence}.csv`);
-    const enqueue = ocpsum([...['enqueue', ...dataset], ...fleetArgs(redis.url, 'restart'), '--chunk-rows', '20000', '--deadline', '120', '--out', out, '--wait'], {
-      env,
-      timeoutMs: 240_000,
-    });
+    const fleet = await world.startFleet('restart', 2, { redisUrl: redis.url });
+    const out = join(world.work, `fleet-${persistence}-${restart.kill ?? false}.csv`);
+    const enqueue = world.ocpsum(
+      world.enqueue('month', 'restart', ['--chunk-rows', '20000', '--deadline', '120', '--out', out, '--wait'], {
+        redisUrl: redis.url,
+      }),
+      { timeoutMs: 240_000 },
+    );
     await chunksProgressed(redis.url, 'restart', 2);
-    await redis.restart();
+    await redis.restart(restart);
     const result = await enqueue;
     // The fleet itself survives: the processes are still up after the restart.
-    expect(children.every((c) => !c.exited())).toBe(true);
-    return { result, out, redis };
+    expect([...fleet.workers, fleet.coordinator].every((c) => !c.exited())).toBe(true);
+    const record = result.code === 0 ? await runRecord(redis.url, 'restart', firstLine(result.stdout)) : null;
+    // Chunk jobs taken again after their lock expired.
+    const stalled = await withQueue(
+      redis.url,
+      'restart',
+      'chunks',
+      async (queue) => (await queue.getJobs(['completed'])).filter((job) => job.stalledCounter > 0).length,
+    );
+    return { result, out, record, stalled };
   } finally {
-    await Promise.all(children.map((c) => stopChild(c)));
+    await world.stopProcesses();
     await redis.stop();
   }
 }
@@ -68,5 +57,22 @@ test('with persistence (AOF) the run completes with the clean rows', async () =>
   const { result, out } = await restartMidRun(true);
   expect(result.code, result.stderr + result.stdout).toBe(0);
   expect(result.stdout).toMatch(/: done/);
-  await expectSameCsv(out, join(work, 'memory.csv'));
+  await expectSameCsv(out, world.memoryCsv('month'));
 });
+
+test('Redis SIGKILLed mid-run with AOF: the run completes with the clean rows, each chunk counted once', async () => {
+  // Down longer than a job's lock lasts: the chunks that were running come back through the
+  // stalled-job check and are delivered again.
+  const { result, out, record, stalled } = await restartMidRun(true, {
+    kill: true,
+    downMs: STALL.lockDuration + 2_000,
+  });
+  expect(result.code, result.stderr + result.stdout).toBe(0);
+  expect(stalled, 'chunks delivered again').toBeGreaterThan(0);
+  await expectSameCsv(out, world.memoryCsv('month'));
+  expect(record!.status).toBe('done');
+  expect(record!.chunksDone).toBe(record!.chunks);
+  expect(result.stdout).toContain(`: done (chunks, ${record!.chunks}/${record!.chunks} chunks`);
+  // The report lists each chunk once.
+  expect(record!.report!.chunks.map((c) => c.chunk)).toEqual(Array.from({ length: record!.chunks }, (_, i) => i));
+}, 300_000);

@@ -7,70 +7,26 @@
  * twice, and a commit job delivered again after its run was recorded done changes nothing.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { readdir, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { Job, Queue } from 'bullmq';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { Job, type Queue } from 'bullmq';
+import { expect, test } from 'vitest';
 import { queuePrefix } from '@ocpsum/fleet';
-import { startRedis, startS3, stopChild, type Child, type RedisServer, type S3Server } from '@ocpsum/services';
-import { ocpsum } from '../helpers/cli.js';
 import { expectSameCsv, readCsv } from '../helpers/csv.js';
-import {
-  cliOk,
-  firstLine,
-  fleetArgs,
-  jobInProgress,
-  pollFor,
-  runRecord,
-  s3Env,
-  startCoordinator,
-  startFleet,
-  startWorker,
-  withRedis,
-} from '../helpers/fleet-run.js';
+import { firstLine, fleetWorld, jobInProgress, pollFor } from '../helpers/fleet.js';
 
-const SOURCE = '6e6d1a4e-5a3b-4f7e-9c1d-2e8f3a4b5c6d';
-const ROOT = 's3://ocpsum/reduce-death';
 const PREFIX = 'reduce-death';
-const dataset = ['--root', ROOT, '--source', SOURCE, '--year', '2025', '--month', '10'];
-
-let redis: RedisServer;
-let s3: S3Server;
-let env: NodeJS.ProcessEnv;
-let work: string;
-const children: Child[] = [];
+const world = fleetWorld('reduce-death', { month: { rows: 200_000, seed: 31, memory: true } });
 /** The last run, reused by the last test. */
 let finished: { runId: string; csv: string; folder: string } | undefined;
 
-beforeAll(async () => {
-  [redis, s3] = await Promise.all([startRedis(), startS3()]);
-  env = s3Env(s3);
-  work = await mkdtemp(join(tmpdir(), 'ocpsum-reduce-death-'));
-  await cliOk(['generate', '--out', ROOT, '--rows', '200000', '--source', SOURCE, '--seed', '31'], env);
-  await cliOk(['run', '--mode', 'memory', ...dataset, '--out', join(work, 'memory.csv')], env);
-}, 300_000);
-
-afterAll(async () => {
-  await Promise.all(children.map((c) => stopChild(c)));
-  await Promise.all([redis?.stop(), s3?.stop()]);
-  if (work) await rm(work, { recursive: true, force: true });
-});
-
-const withQueue = <T>(name: string, use: (queue: Queue) => Promise<T>) =>
-  withRedis(redis.url, async (client) => {
-    const queue = new Queue(name, { connection: client, prefix: queuePrefix(PREFIX) });
-    try {
-      return await use(queue);
-    } finally {
-      await queue.close();
-    }
-  });
+const withQueue = <T>(name: string, use: (queue: Queue) => Promise<T>) => world.withQueue(PREFIX, name, use);
 
 /** Day folder → the visible objects in it (what a reader of the Parquet output sees). */
 async function dayObjects(folder: string): Promise<Map<string, string[]>> {
-  const month = join(folder, `source=${SOURCE}`, 'year=2025', 'month=10');
+  const month = join(folder, `source=${world.source('month')}`, 'year=2025', 'month=10');
   const days = new Map<string, string[]>();
   for (const day of (await readdir(month)).sort()) {
     days.set(
@@ -96,24 +52,12 @@ async function parquetRows(folder: string): Promise<number> {
 
 /** Enqueues the run (CSV and Parquet-by-day outputs) on `workers` workers and a coordinator. */
 async function startRun(workers: number) {
-  const fleet = await startFleet(redis.url, PREFIX, workers, env);
-  children.push(...fleet.workers, fleet.coordinator);
-  const csv = join(work, 'fleet.csv');
-  const folder = join(work, 'by-day');
-  const enqueue = ocpsum(
-    [
-      'enqueue',
-      ...dataset,
-      ...fleetArgs(redis.url, PREFIX),
-      '--chunk-rows',
-      '8000',
-      '--out',
-      csv,
-      '--out',
-      `${folder}/`,
-      '--wait',
-    ],
-    { env, timeoutMs: 240_000 },
+  const fleet = await world.startFleet(PREFIX, workers);
+  const csv = join(world.work, 'fleet.csv');
+  const folder = join(world.work, 'by-day');
+  const enqueue = world.ocpsum(
+    world.enqueue('month', PREFIX, ['--chunk-rows', '8000', '--out', csv, '--out', `${folder}/`, '--wait']),
+    { timeoutMs: 240_000 },
   );
   return { fleet, csv, folder, enqueue };
 }
@@ -123,19 +67,18 @@ async function expectOneCopy(run: Awaited<ReturnType<typeof startRun>>) {
   const result = await run.enqueue;
   expect(result.code, result.stderr + result.stdout).toBe(0);
   const runId = firstLine(result.stdout);
-  const record = (await runRecord(redis.url, PREFIX, runId))!;
+  const record = (await world.record(PREFIX, runId))!;
   expect(record.status).toBe('done');
-  const rows = await expectSameCsv(run.csv, join(work, 'memory.csv'));
+  const rows = await expectSameCsv(run.csv, world.memoryCsv('month'));
   const days = await dayObjects(run.folder);
   expect(days.size).toBe(31);
   for (const [day, objects] of days) expect(objects, day).toHaveLength(1);
   expect(await parquetRows(run.folder)).toBe(rows);
   expect(record.report!.days.flatMap((d) => d.days)).toHaveLength(31);
   // No partial aggregate or staged output outlives its run.
-  expect(await withRedis(redis.url, (c) => c.keys(`${queuePrefix(PREFIX)}:run:*:partial:*`))).toEqual([]);
-  expect(await withRedis(redis.url, (c) => c.keys(`${queuePrefix(PREFIX)}:run:*:staged:*`))).toEqual([]);
-  expect((await readdir(work)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
-  await Promise.all(children.splice(0).map((c) => stopChild(c)));
+  expect(await world.keys(`${queuePrefix(PREFIX)}:run:*:partial:*`)).toEqual([]);
+  expect(await world.keys(`${queuePrefix(PREFIX)}:run:*:staged:*`)).toEqual([]);
+  expect((await readdir(world.work)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   return record;
 }
 
@@ -158,7 +101,7 @@ test('a worker SIGKILLed while it reduces a day: another worker takes the day ag
     );
     worker.process.kill('SIGKILL');
     const at = Date.now();
-    children.push(await startWorker(redis.url, PREFIX, `replacement-${attempt}`, env));
+    await world.worker(PREFIX, { name: `replacement-${attempt}` });
     const job = await withQueue('days', async (queue) => Job.fromId(queue, jobId));
     if (!job?.finishedOn || job.finishedOn > at) killed = { jobId, at };
   }
@@ -175,7 +118,7 @@ test('a worker SIGKILLed while it reduces a day: another worker takes the day ag
 
 test('the coordinator SIGKILLed while it commits over a previous output: that output stays whole, a new coordinator commits once', async () => {
   // The same run again (a new attempt of the same run id) over the outputs of the previous test.
-  const csv = join(work, 'fleet.csv');
+  const csv = join(world.work, 'fleet.csv');
   expect(existsSync(csv), 'needs the output of the previous test').toBe(true);
   const run = await startRun(2);
   const { coordinator } = run.fleet;
@@ -187,8 +130,8 @@ test('the coordinator SIGKILLed while it commits over a previous output: that ou
   coordinator.process.kill('SIGKILL');
   const killedAt = Date.now();
   // Mid-publish, readers still see the previous output, whole.
-  await expectSameCsv(csv, join(work, 'memory.csv'));
-  children.push(await startCoordinator(redis.url, PREFIX, 'coordinator-again', env));
+  await expectSameCsv(csv, world.memoryCsv('month'));
+  await world.coordinator(PREFIX, { name: 'coordinator-again' });
 
   const record = await expectOneCopy(run);
   const commit = await withQueue(
@@ -226,16 +169,17 @@ async function deliverAgain(queue: string, jobId: string) {
 test('a parent of the chunks or a commit job delivered again after the run was recorded done changes nothing', async () => {
   expect(finished, 'needs the run of the previous test').toBeDefined();
   const { runId, csv, folder } = finished!;
-  children.push(...(await startFleet(redis.url, PREFIX, 1, env)).workers);
-  children.push(await startCoordinator(redis.url, PREFIX, 'coordinator-3', env));
+  await world.startFleet(PREFIX, 1);
   const dayJobs = () =>
     withQueue('days', async (queue) =>
-      (await queue.getJobs(['completed', 'waiting', 'active', 'failed', 'delayed'])).map((j) => `${j.id} ${j.finishedOn}`).sort(),
+      (await queue.getJobs(['completed', 'waiting', 'active', 'failed', 'delayed']))
+        .map((j) => `${j.id} ${j.finishedOn}`)
+        .sort(),
     );
   const before = {
     csv: (await stat(csv)).mtimeMs,
     days: await dayObjects(folder),
-    record: await runRecord(redis.url, PREFIX, runId),
+    record: await world.record(PREFIX, runId),
     dayJobs: await dayJobs(),
   };
   const { attempt } = before.record!;
@@ -243,7 +187,7 @@ test('a parent of the chunks or a commit job delivered again after the run was r
   await deliverAgain('commit', `${runId}.${attempt}.commit`);
 
   expect(await dayJobs(), 'no day reduce ran again').toEqual(before.dayJobs);
-  const after = await runRecord(redis.url, PREFIX, runId);
+  const after = await world.record(PREFIX, runId);
   expect(after!.status).toBe('done');
   expect(after).toEqual(before.record);
   expect((await stat(csv)).mtimeMs).toBe(before.csv);

@@ -5,14 +5,12 @@
  * coordinator, board, enqueue, status, failing commands) and everything the fleet keeps in Redis
  * (run records and reports, job payloads and results, events) is searched for the secrets.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { runKey } from '@ocpsum/fleet';
-import { freePort, startRedis, startS3, stopChild, type RedisServer, type S3Server } from '@ocpsum/services';
-import { ocpsum, type CliResult } from '../helpers/cli.js';
-import { dumpPrefix, fleetArgs, firstLine, startOcpsumCapturing, withRedis } from '../helpers/fleet-run.js';
+import { freePort } from '@ocpsum/services';
+import type { CliResult } from '../helpers/cli.js';
+import { dumpPrefix, firstLine, fleetArgs, fleetWorld, withRedis } from '../helpers/fleet.js';
 
 const REDIS_PASSWORD = 's3cret-pass';
 const S3_SECRET = 's3-secret-key-Wq7ZpL2';
@@ -27,60 +25,45 @@ const SECRETS = [
   Buffer.from(`admin:${WRONG_PASSWORDS[1]}`).toString('base64'),
 ];
 
-const SOURCE = '7f6d1a4e-5a3b-4f7e-9c1d-2e8f3a4b5c6d';
-const ROOT = 's3://ocpsum/secrets';
-const dataset = (root = ROOT) => ['--root', root, '--source', SOURCE, '--year', '2025', '--month', '10'];
-
-let redis: RedisServer;
-let s3: S3Server;
-let env: NodeJS.ProcessEnv;
-let work: string;
-
-beforeAll(async () => {
-  [redis, s3] = await Promise.all([startRedis({ password: REDIS_PASSWORD }), startS3()]);
-  // s3rver checks the access key id only (it does not verify V4 signatures), so any secret key works.
-  env = {
-    OCPSUM_S3_ENDPOINT: s3.endpoint,
-    AWS_ACCESS_KEY_ID: s3.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: S3_SECRET,
-    AWS_REGION: 'us-east-1',
-    OCPSUM_BOARD_USER: 'admin',
-    OCPSUM_BOARD_PASSWORD: BOARD_PASSWORD,
-    OCPSUM_LOG_FORMAT: 'json',
-    OCPSUM_DEBUG: '1',
-  };
-  work = await mkdtemp(join(tmpdir(), 'ocpsum-secrets-'));
-  const generated = await ocpsum(['generate', '--out', ROOT, '--rows', '30000', '--source', SOURCE], { env });
-  expect(generated.code, generated.stderr).toBe(0);
-}, 300_000);
-
-afterAll(async () => {
-  await Promise.all([redis?.stop(), s3?.stop()]);
-  if (work) await rm(work, { recursive: true, force: true });
-});
+const world = fleetWorld(
+  'secrets',
+  { month: { rows: 30_000, seed: 1 } },
+  {
+    redis: { password: REDIS_PASSWORD },
+    env: {
+      // s3rver checks the access key id only (it does not verify V4 signatures), so any secret key works.
+      AWS_SECRET_ACCESS_KEY: S3_SECRET,
+      OCPSUM_BOARD_USER: 'admin',
+      OCPSUM_BOARD_PASSWORD: BOARD_PASSWORD,
+      OCPSUM_LOG_FORMAT: 'json',
+      OCPSUM_DEBUG: '1',
+    },
+  },
+);
+const dataset = (root?: string) => world.dataset('month', { root });
 
 test('the Redis password, the S3 secret key and the board password appear in no output and nowhere in Redis', async () => {
+  const { redis } = world;
   expect(redis.url).toContain(`:${REDIS_PASSWORD}@`);
   const prefix = 'secrets';
   const fleet = fleetArgs(redis.url, prefix);
-  const start = (name: string, role: string, args: string[], extra: NodeJS.ProcessEnv = {}) =>
-    startOcpsumCapturing(name, [role, ...args], { ...env, ...extra }, new RegExp(`${role} \\d+: `));
   const outputs: { name: string; text: () => string }[] = [];
   const cli = async (name: string, args: string[], extra: NodeJS.ProcessEnv = {}): Promise<CliResult> => {
-    const result = await ocpsum(args, { env: { ...env, ...extra }, timeoutMs: 120_000 });
+    const result = await world.ocpsum(args, { env: extra, timeoutMs: 120_000 });
     outputs.push({ name, text: () => result.stdout + result.stderr });
     return result;
   };
 
   const processes = await Promise.all([
-    start('worker', 'worker', [...fleet, '--threads', '2']),
-    start('coordinator', 'coordinator', fleet),
-    start('board', 'board', [...fleet, '--port', '0']),
+    world.start('worker', [...fleet, '--threads', '2'], { name: 'worker' }),
+    world.start('coordinator', fleet, { name: 'coordinator' }),
+    world.start('board', [...fleet, '--port', '0'], { name: 'board' }),
     // Workers whose S3 endpoint is down: their runs fail, and the failures are logged with their causes.
-    start('worker (S3 down)', 'worker', [...fleetArgs(redis.url, 'secrets-down'), '--threads', '1'], {
-      OCPSUM_S3_ENDPOINT: `http://127.0.0.1:${await freePort()}`,
+    world.start('worker', [...fleetArgs(redis.url, 'secrets-down'), '--threads', '1'], {
+      name: 'worker (S3 down)',
+      env: { OCPSUM_S3_ENDPOINT: `http://127.0.0.1:${await freePort()}` },
     }),
-    start('coordinator (S3 down)', 'coordinator', fleetArgs(redis.url, 'secrets-down')),
+    world.start('coordinator', fleetArgs(redis.url, 'secrets-down'), { name: 'coordinator (S3 down)' }),
   ]);
   for (const p of processes) outputs.push({ name: p.name, text: p.all });
   let runId = '';
@@ -95,7 +78,7 @@ test('the Redis password, the S3 secret key and the board password appear in no 
       '--chunk-rows',
       '10000',
       '--out',
-      join(work, 'ok.csv'),
+      join(world.work, 'ok.csv'),
       '--wait',
     ]);
     expect(run.code, run.stderr + run.stdout).toBe(0);
@@ -114,7 +97,7 @@ test('the Redis password, the S3 secret key and the board password appear in no 
       '--attempts',
       '1',
       '--out',
-      join(work, 'down.csv'),
+      join(world.work, 'down.csv'),
       '--wait',
     ]);
     expect(down.code).not.toBe(0);
@@ -128,7 +111,7 @@ test('the Redis password, the S3 secret key and the board password appear in no 
       ...dataset('s3://no-such-bucket/x'),
       ...fleet,
       '--out',
-      join(work, 'never.csv'),
+      join(world.work, 'never.csv'),
     ]);
     expect(missingBucket.stderr).toMatch(/no-such-bucket/);
     const wrongRedis = await cli('status (wrong Redis password)', [
@@ -157,7 +140,7 @@ test('the Redis password, the S3 secret key and the board password appear in no 
     });
   } finally {
     // Stopped with SIGTERM, so their closing lines are captured too.
-    await Promise.all(processes.map((p) => stopChild(p)));
+    await world.stopProcesses();
   }
 
   const stored = {
@@ -168,7 +151,7 @@ test('the Redis password, the S3 secret key and the board password appear in no 
   expect(stored['run record']).toMatch(/"report"/);
   // The searches below are not vacuous: the URL with the password was printed (masked), payloads were read.
   expect(processes[0].all()).toContain('redis://:***@127.0.0.1');
-  expect(stored['every key of the fleet']).toContain(ROOT);
+  expect(stored['every key of the fleet']).toContain(world.root);
   const everything = [
     ...outputs.map(({ name, text }) => ({ name, text: text() })),
     ...Object.entries(stored).map(([name, text]) => ({ name, text })),

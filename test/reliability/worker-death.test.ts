@@ -7,63 +7,23 @@
  * often than allowed fails it, and so does its deadline when no worker serves it.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Job, Queue } from 'bullmq';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { STALL, queuePrefix } from '@ocpsum/fleet';
-import { startRedis, startS3, stopChild, type Child, type RedisServer, type S3Server } from '@ocpsum/services';
-import { ocpsum } from '../helpers/cli.js';
+import { Job } from 'bullmq';
+import { expect, test } from 'vitest';
+import { STALL } from '@ocpsum/fleet';
 import { expectSameCsv } from '../helpers/csv.js';
-import {
-  cliOk,
-  firstLine,
-  fleetArgs,
-  jobInProgress,
-  pollFor,
-  runRecord,
-  s3Env,
-  startCoordinator,
-  startFleet,
-  startWorker,
-  withRedis,
-} from '../helpers/fleet-run.js';
+import { firstLine, fleetWorld, jobInProgress, pollFor } from '../helpers/fleet.js';
 
-const SOURCE = '5d6d1a4e-5a3b-4f7e-9c1d-2e8f3a4b5c6d';
-const ROOT = 's3://ocpsum/worker-death';
 const ROWS = 200_000;
-const dataset = ['--root', ROOT, '--source', SOURCE, '--year', '2025', '--month', '10'];
-
-let redis: RedisServer;
-let s3: S3Server;
-let env: NodeJS.ProcessEnv;
-let work: string;
-const children: Child[] = [];
-
-beforeAll(async () => {
-  [redis, s3] = await Promise.all([startRedis(), startS3()]);
-  env = s3Env(s3);
-  work = await mkdtemp(join(tmpdir(), 'ocpsum-worker-death-'));
-  await cliOk(['generate', '--out', ROOT, '--rows', String(ROWS), '--source', SOURCE, '--seed', '21'], env);
-  await cliOk(['run', '--mode', 'memory', ...dataset, '--out', join(work, 'memory.csv')], env);
-}, 300_000);
-
-afterAll(async () => {
-  await Promise.all(children.map((c) => stopChild(c)));
-  await Promise.all([redis?.stop(), s3?.stop()]);
-  if (work) await rm(work, { recursive: true, force: true });
-});
+const world = fleetWorld('worker-death', { month: { rows: ROWS, seed: 21, memory: true } });
 
 test('each of 3 workers SIGKILLed once mid-chunk, replaced after each kill: the run completes with the memory-mode rows', async () => {
   const prefix = 'deaths';
-  const fleet = await startFleet(redis.url, prefix, 3, env);
-  children.push(...fleet.workers, fleet.coordinator);
-  const out = join(work, 'fleet.csv');
-  const enqueue = ocpsum(
-    ['enqueue', ...dataset, ...fleetArgs(redis.url, prefix), '--chunk-rows', '4000', '--out', out, '--wait'],
-    { env, timeoutMs: 240_000 },
-  );
+  const fleet = await world.startFleet(prefix, 3);
+  const out = join(world.work, 'fleet.csv');
+  const enqueue = world.ocpsum(world.enqueue('month', prefix, ['--chunk-rows', '4000', '--out', out, '--wait']), {
+    timeoutMs: 240_000,
+  });
 
   // Kill each original worker while it holds a chunk, then start its replacement; the next kill waits
   // for the replacement, so live workers are there to notice the stalled chunk.
@@ -81,41 +41,36 @@ test('each of 3 workers SIGKILLed once mid-chunk, replaced after each kill: the 
     );
     worker.process.kill('SIGKILL');
     kills.push({ pid: worker.process.pid!, jobId, at: Date.now() });
-    children.push(await startWorker(redis.url, prefix, `replacement-${i}`, env));
+    await world.worker(prefix, { name: `replacement-${i}` });
   }
 
   const result = await enqueue;
   expect(result.code, result.stderr + result.stdout).toBe(0);
-  await expectSameCsv(out, join(work, 'memory.csv'));
+  await expectSameCsv(out, world.memoryCsv('month'));
   const runId = firstLine(result.stdout);
-  const run = (await runRecord(redis.url, prefix, runId))!;
+  const run = (await world.record(prefix, runId))!;
   expect(run.status).toBe('done');
   expect(run.report!.rowsIn.pod).toBe(ROWS);
   expect(run.report!.chunks).toHaveLength(run.chunks);
 
   // Each killed chunk was finished by another process; its recovery time comes from BullMQ's timestamps.
-  const recovered = await withRedis(redis.url, async (client) => {
-    const queue = new Queue('chunks', { connection: client, prefix: queuePrefix(prefix) });
-    try {
-      return await Promise.all(
-        kills.map(async (kill) => {
-          const job = (await Job.fromId(queue, kill.jobId))!;
-          const chunk = (job.data as { chunk: number }).chunk;
-          const doneBy = run.report!.chunks.find((c) => c.chunk === chunk)!.worker;
-          return {
-            ...kill,
-            chunk,
-            doneBy,
-            processedOn: job.processedOn!,
-            finishedOn: job.finishedOn!,
-            stalled: job.stalledCounter,
-          };
-        }),
-      );
-    } finally {
-      await queue.close();
-    }
-  });
+  const recovered = await world.withQueue(prefix, 'chunks', (queue) =>
+    Promise.all(
+      kills.map(async (kill) => {
+        const job = (await Job.fromId(queue, kill.jobId))!;
+        const chunk = (job.data as { chunk: number }).chunk;
+        const doneBy = run.report!.chunks.find((c) => c.chunk === chunk)!.worker;
+        return {
+          ...kill,
+          chunk,
+          doneBy,
+          processedOn: job.processedOn!,
+          finishedOn: job.finishedOn!,
+          stalled: job.stalledCounter,
+        };
+      }),
+    ),
+  );
   for (const r of recovered) {
     expect(r.doneBy.endsWith(`:${r.pid}`), `chunk ${r.chunk} done by the killed worker ${r.pid}`).toBe(false);
     expect(r.stalled, `chunk ${r.chunk} came back through the stalled-job check`).toBeGreaterThanOrEqual(1);
@@ -139,60 +94,37 @@ test('each of 3 workers SIGKILLed once mid-chunk, replaced after each kill: the 
 
 test('a chunk whose workers die more often than maxStalledCount allows fails the run instead of hanging; nothing is written', async () => {
   const prefix = 'stall-limit';
-  children.push(await startCoordinator(redis.url, prefix, 'coordinator', env));
-  const out = join(work, 'stall-limit.csv');
+  await world.coordinator(prefix);
+  const out = join(world.work, 'stall-limit.csv');
   // One chunk holding the whole dataset, so it runs long enough to be caught each time.
-  const enqueue = ocpsum(
-    [
-      'enqueue',
-      ...dataset,
-      ...fleetArgs(redis.url, prefix),
-      '--threshold',
-      '1000',
-      '--chunk-rows',
-      '1000000',
-      '--out',
-      out,
-      '--wait',
-    ],
-    { env, timeoutMs: 240_000 },
+  const enqueue = world.ocpsum(
+    world.enqueue('month', prefix, ['--threshold', '1000', '--chunk-rows', '1000000', '--out', out, '--wait']),
+    { timeoutMs: 240_000 },
   );
   // maxStalledCount stalls are forgiven; the next one fails the chunk.
   for (let i = 0; i <= STALL.maxStalledCount; i++) {
-    const worker = await startWorker(redis.url, prefix, `doomed-${i}`, env);
-    children.push(worker);
+    const worker = await world.worker(prefix, { name: `doomed-${i}` });
     await pollFor(`doomed-${i} working on the chunk`, () => jobInProgress(worker), { timeoutMs: 120_000 });
     worker.process.kill('SIGKILL');
   }
   // A live worker takes the chunk once more and finds it failed.
-  children.push(await startWorker(redis.url, prefix, 'survivor', env));
+  await world.worker(prefix, { name: 'survivor' });
   const result = await enqueue;
   expect(result.code).not.toBe(0);
   const runId = firstLine(result.stdout);
   expect(result.stdout).toContain(`run ${runId}: failed`);
   expect(result.stdout).toMatch(/chunk 1\/1 .*stalled more than allowable limit/);
-  expect((await runRecord(redis.url, prefix, runId))!.status).toBe('failed');
+  expect((await world.record(prefix, runId))!.status).toBe('failed');
   expect(existsSync(out)).toBe(false);
 }, 240_000);
 
 test('a run that no worker serves fails at its deadline, saying how far it got', async () => {
   const prefix = 'deadline';
-  children.push(await startCoordinator(redis.url, prefix, 'coordinator', env));
-  const out = join(work, 'deadline.csv');
-  const result = await ocpsum(
-    [
-      'enqueue',
-      ...dataset,
-      ...fleetArgs(redis.url, prefix),
-      '--chunk-rows',
-      '50000',
-      '--deadline',
-      '3',
-      '--out',
-      out,
-      '--wait',
-    ],
-    { env, timeoutMs: 60_000 },
+  await world.coordinator(prefix);
+  const out = join(world.work, 'deadline.csv');
+  const result = await world.ocpsum(
+    world.enqueue('month', prefix, ['--chunk-rows', '50000', '--deadline', '3', '--out', out, '--wait']),
+    { timeoutMs: 60_000 },
   );
   expect(result.code).not.toBe(0);
   const runId = firstLine(result.stdout);
@@ -200,8 +132,7 @@ test('a run that no worker serves fails at its deadline, saying how far it got',
   expect(result.stdout).toMatch(/deadline passed with 0\/\d+ chunks done \(status queued\); are workers running\?/);
   expect(existsSync(out)).toBe(false);
   // A worker that comes later refuses the failed run's chunks at once instead of working for nothing.
-  const late = await startWorker(redis.url, prefix, 'late', env);
-  children.push(late);
+  const late = await world.worker(prefix, { name: 'late' });
   await pollFor('the late worker refusing the chunks', () => (/is failed/.test(late.output()) ? true : undefined), {
     timeoutMs: 30_000,
   });

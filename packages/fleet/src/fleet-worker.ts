@@ -115,7 +115,7 @@ export class FleetWorker {
         db.closeSync();
       }
     });
-    await this.records.chunkDone(data.runId);
+    await this.records.chunkDone(data.runId, data.chunk);
     return {
       chunk: data.chunk,
       worker: PROCESS_ID,
@@ -235,7 +235,8 @@ export class FleetWorker {
           const kernelMs = clock();
           const staging = { id: stagingId(data.runId, 'whole'), folder, whole: true };
           const part = await finalizePart(db, schema, data.spec, data.outputs, staging);
-          await this.records.chunkDone(data.runId);
+          // A whole job is the run's one chunk.
+          await this.records.chunkDone(data.runId, 0);
           const run = { ...data, staging, parts: [part], chunks: [], phases: { fetch: fetchMs, kernel: kernelMs } };
           await commitRun(this.records, this.options.events, db, run);
           return part.rowsIn;

@@ -18,6 +18,11 @@ export function queuePrefix(prefix: string): string {
 }
 
 export const runKey = (prefix: string, runId: string) => `${queuePrefix(prefix)}:run:${runId}`;
+/**
+ * The chunks of an active run that are done, by number: a set, so a chunk delivered again counts
+ * once. It lives from the run's start to its verdict (run-records.ts).
+ */
+export const chunksDoneKey = (prefix: string, runId: string) => `${runKey(prefix, runId)}:chunks-done`;
 /** One day (`YYYY-MM-DD`) of one chunk's partial aggregate, or (`window`) its window tables. */
 export const partialKey = (prefix: string, runId: string, chunk: number, part: string) =>
   `${runKey(prefix, runId)}:partial:${chunk}:${part}`;

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { OutputTiming } from '@ocpsum/sinks';
 import type { DayReport } from './completion.js';
-import { queuePrefix, runKey } from './names.js';
+import { chunksDoneKey, queuePrefix, runKey } from './names.js';
 import type { ChunkReport } from './payloads.js';
 
 export type RunStatus = 'queued' | 'running' | 'reducing' | 'done' | 'failed' | 'cancelled';
@@ -14,6 +14,7 @@ export interface RunRecord {
   /** How many times this run id has been started; part of its job ids. */
   attempt: number;
   chunks: number;
+  /** Distinct chunks done: never more than `chunks`, however often a chunk was delivered. */
   chunksDone: number;
   source: string;
   month: string;
@@ -40,7 +41,8 @@ export interface RunReport {
 }
 
 // Starts a run unless one with this id is active: returns the new attempt number, or 0 when active.
-// ARGV: run id, start time (the recent index's score), the index's bound, then the record's fields.
+// KEYS: the record, the active runs, the run's chunks done, the recent runs. ARGV: run id, start time
+// (the recent index's score), the index's bound, then the record's fields.
 const START = `
 local status = redis.call('HGET', KEYS[1], 'status')
 if status == 'queued' or status == 'running' or status == 'reducing' then return 0 end
@@ -49,18 +51,31 @@ redis.call('HDEL', KEYS[1], 'error', 'report', 'finishedAt')
 redis.call('HSET', KEYS[1], 'status', 'queued', 'chunksDone', 0, unpack(ARGV, 4))
 redis.call('PERSIST', KEYS[1])
 redis.call('SADD', KEYS[2], ARGV[1])
-redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])
-redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -tonumber(ARGV[3]) - 1)
+redis.call('DEL', KEYS[3])
+redis.call('ZADD', KEYS[4], ARGV[2], ARGV[1])
+redis.call('ZREMRANGEBYRANK', KEYS[4], 0, -tonumber(ARGV[3]) - 1)
 return attempt
 `;
 
-// Moves a run to a final status only while it is still active, so the first verdict stands.
+// Moves a run to a final status only while it is still active, so the first verdict stands; its
+// chunksDone stays as it was, and the set of its chunks goes.
 const FINISH = `
 local status = redis.call('HGET', KEYS[1], 'status')
 if status ~= 'queued' and status ~= 'running' and status ~= 'reducing' then return 0 end
 redis.call('HSET', KEYS[1], unpack(ARGV, 2))
 redis.call('EXPIRE', KEYS[1], 604800)
 redis.call('SREM', KEYS[2], ARGV[1])
+redis.call('DEL', KEYS[3])
+return 1
+`;
+
+// Adds a chunk to an active run's set of chunks done and counts the set. A finished run keeps its
+// count, and a record Redis has lost stays lost rather than coming back half-empty.
+const CHUNK_DONE = `
+local status = redis.call('HGET', KEYS[1], 'status')
+if status ~= 'queued' and status ~= 'running' and status ~= 'reducing' then return 0 end
+redis.call('SADD', KEYS[2], ARGV[1])
+redis.call('HSET', KEYS[1], 'chunksDone', redis.call('SCARD', KEYS[2]))
 return 1
 `;
 
@@ -81,7 +96,7 @@ export class RunRecords {
 
   async start(record: Omit<RunRecord, 'status' | 'attempt' | 'chunksDone'>): Promise<number> {
     const fields = Object.entries(record).flatMap(([k, v]) => [k, String(v)]);
-    const keys = [runKey(this.prefix, record.runId), this.activeKey, this.recentKey];
+    const keys = [...this.keys(record.runId), this.recentKey];
     const args = [record.runId, record.createdAt, RECENT_RUNS, ...fields];
     return Number(await this.redis.eval(START, keys.length, ...keys, ...args));
   }
@@ -117,13 +132,10 @@ if s == 'queued' or (s == 'running' and ARGV[1] == 'reducing') then redis.call('
     );
   }
 
-  /** Counts a finished chunk; a record Redis has lost stays lost rather than coming back half-empty. */
-  async chunkDone(runId: string): Promise<void> {
-    await this.redis.eval(
-      `if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HINCRBY', KEYS[1], 'chunksDone', 1) end`,
-      1,
-      runKey(this.prefix, runId),
-    );
+  /** Counts chunk number `chunk` of a run as done, once however often it is delivered. */
+  async chunkDone(runId: string, chunk: number): Promise<void> {
+    const [record, , done] = this.keys(runId);
+    await this.redis.eval(CHUNK_DONE, 2, record, done, String(chunk));
   }
 
   async finish(
@@ -133,7 +145,7 @@ if s == 'queued' or (s == 'running' and ARGV[1] == 'reducing') then redis.call('
     const fields = ['status', outcome.status, 'finishedAt', String(Date.now())];
     if (outcome.status === 'done') fields.push('report', JSON.stringify(outcome.report));
     else fields.push('error', outcome.error);
-    return (await this.redis.eval(FINISH, 2, runKey(this.prefix, runId), this.activeKey, runId, ...fields)) === 1;
+    return (await this.redis.eval(FINISH, 3, ...this.keys(runId), runId, ...fields)) === 1;
   }
 
   /** Active runs whose deadline has passed. */
@@ -163,5 +175,10 @@ if s == 'queued' or (s == 'running' and ARGV[1] == 'reducing') then redis.call('
 
   private get recentKey(): string {
     return `${queuePrefix(this.prefix)}:runs:recent`;
+  }
+
+  /** A run's record, the set of active runs, and the run's set of chunks done. */
+  private keys(runId: string): [string, string, string] {
+    return [runKey(this.prefix, runId), this.activeKey, chunksDoneKey(this.prefix, runId)];
   }
 }

@@ -122,6 +122,13 @@ export function findExecutable(name: string, dirs: string[] = []): string | unde
   return undefined;
 }
 
+export interface RestartOptions {
+  /** SIGKILL instead of a clean stop: the server gets no chance to shut down (flush, fsync). */
+  kill?: boolean;
+  /** How long it stays down before it starts again (default 0), as a rescheduled server would. */
+  downMs?: number;
+}
+
 /**
  * A server living in its own temporary folder: launched now (the folder removed if that fails),
  * stopped with its folder removed, or restarted on the same folder.
@@ -129,7 +136,7 @@ export function findExecutable(name: string, dirs: string[] = []): string | unde
 export async function launchInFolder(
   dir: string,
   launch: () => Promise<Child>,
-): Promise<{ stop(): Promise<void>; restart(): Promise<void> }> {
+): Promise<{ stop(): Promise<void>; restart(options?: RestartOptions): Promise<void> }> {
   let child: Child;
   try {
     child = await launch();
@@ -142,8 +149,9 @@ export async function launchInFolder(
       await stopChild(child);
       await rm(dir, { recursive: true, force: true });
     },
-    async restart() {
-      await stopChild(child);
+    async restart({ kill = false, downMs = 0 }: RestartOptions = {}) {
+      await stopChild(kill ? { ...child, stopSignals: ['SIGKILL'] } : child);
+      await new Promise((resolve) => setTimeout(resolve, downMs));
       child = await launch();
     },
   };

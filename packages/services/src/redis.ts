@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
-import { findExecutable, launchInFolder, startChild, waitReady, type Child } from './processes.js';
+import { findExecutable, launchInFolder, startChild, waitReady, type Child, type RestartOptions } from './processes.js';
 
 export interface RedisServer {
   /** `redis://127.0.0.1:PORT`, or `redis://:PASSWORD@127.0.0.1:PORT` with a password. */
@@ -13,8 +13,8 @@ export interface RedisServer {
   dir: string;
   /** Stops the server and removes its folder. */
   stop(): Promise<void>;
-  /** Stops and starts again on the same port and folder (with persistence the data survives). */
-  restart(): Promise<void>;
+  /** Stops and starts again on the same port and folder; with persistence the data survives (after a kill, to its last fsync). */
+  restart(options?: RestartOptions): Promise<void>;
 }
 
 /**

@@ -12,9 +12,11 @@ import {
   createPartial,
   dropPartial,
   finalizeSummary,
+  KERNEL_KEYED_TABLES,
   mergePartials,
   kernelPartial,
   openEngine,
+  PARTIAL_TABLES,
   partialParts,
   partName,
   readSummaryRows,
@@ -23,6 +25,8 @@ import {
   type Engine,
   type FileSchema,
   type PartialSource,
+  type PartialTable,
+  type PartialTableName,
   type RowRange,
 } from '@ocpsum/kernel';
 import { LocalStore, localFiles } from '@ocpsum/storage';
@@ -173,6 +177,19 @@ function shuffle<T>(items: T[], order: number[]): T[] {
   return out;
 }
 
+/** Each key of `tables` of the partial in `schema` is in one row: what a kernel output's copy relies on. */
+async function expectOneRowPerKey(schema: string, tables: readonly PartialTableName[]): Promise<void> {
+  for (const table of tables) {
+    const keys = Object.entries(PARTIAL_TABLES[table].columns as PartialTable['columns'])
+      .filter(([, { merge }]) => merge === 'key')
+      .map(([column]) => `"${column}"`);
+    const [[rows, distinct]] = (
+      await engine.db.runAndReadAll(`SELECT count(*), count(DISTINCT (${keys.join(', ')})) FROM ${schema}.${table}`)
+    ).getRows();
+    expect(rows, `${table} of a kernel run: one row per key`).toBe(distinct);
+  }
+}
+
 test('kernel per row range + merge in any order equals one pass', async () => {
   await fc.assert(
     fc.asyncProperty(dataset, async (data) => {
@@ -222,6 +239,7 @@ test('kernel per row range + merge in any order equals one pass', async () => {
             await runKernel(() => engine.connect(), { ranges: chunk, storageFiles }, run, cuts[c]);
           }),
         );
+        for (const schema of cuts) await expectOneRowPerKey(schema, KERNEL_KEYED_TABLES);
         // Each chunk as the fleet ships it too: a Parquet file per day, and one of its window tables.
         const shipped = new Map<string, string[]>();
         for (const schema of cuts) {

@@ -2,6 +2,7 @@ export { openEngine, type Engine } from './duckdb.js';
 export { runKernel, type Chunk, type FileSchema, type RowRange } from './kernel.js';
 export { createPartial, dropPartial } from './partial.js';
 export {
+  KERNEL_KEYED_TABLES,
   PARTIAL_TABLES,
   PARTIAL_TABLE_NAMES,
   partialTablesDdl,

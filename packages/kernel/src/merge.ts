@@ -7,7 +7,13 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlIdentifier } from '@ocpsum/core';
 import { packedRelations } from './partial-file.js';
-import { PARTIAL_TABLES, PARTIAL_TABLE_NAMES, partialTablesDdl, type PartialTableName } from './partial-tables.js';
+import {
+  KERNEL_KEYED_TABLES,
+  PARTIAL_TABLES,
+  PARTIAL_TABLE_NAMES,
+  partialTablesDdl,
+  type PartialTableName,
+} from './partial-tables.js';
 import { sqlStatement } from './sql-files.js';
 
 /**
@@ -21,17 +27,24 @@ export type PartialSource = { schema: string } | { packed: readonly string[] };
  * Merges the partials `sources` into a new schema `into` (created here with the partial tables; it
  * must not exist yet). To add to a partial, name it as one of the sources and merge into a new schema.
  * Each table is one INSERT … SELECT … GROUP BY run by DuckDB on all its threads, spilling to its temp
- * directory when the groups do not fit in memory.
+ * directory when the groups do not fit in memory. `kernelOutput`: the one source is a kernel run's
+ * output, whose KERNEL_KEYED_TABLES are copied as they are.
  */
 export async function mergePartials(
   db: DuckDBConnection,
   sources: readonly PartialSource[],
   into: string,
+  options: { kernelOutput?: boolean } = {},
 ): Promise<void> {
   const target = sqlIdentifier(into);
+  if (options.kernelOutput && sources.length !== 1) throw new Error('a kernel output is one source');
   const statements = PARTIAL_TABLE_NAMES.flatMap((table) => {
     const source = unionOf(table, sources);
-    return source === null ? [] : [sqlStatement(`merge/${table}.sql`, { into: target, source })];
+    if (source === null) return [];
+    if (options.kernelOutput && KERNEL_KEYED_TABLES.includes(table)) {
+      return [`INSERT INTO ${target}.${table} SELECT * FROM ${source}`];
+    }
+    return [sqlStatement(`merge/${table}.sql`, { into: target, source })];
   });
   await db.run(`CREATE SCHEMA ${target}`);
   for (const ddl of partialTablesDdl(target)) await db.run(ddl);

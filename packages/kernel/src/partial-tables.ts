@@ -138,6 +138,20 @@ export const PARTIAL_TABLE_NAMES = Object.keys(PARTIAL_TABLES) as PartialTableNa
  */
 export const WINDOW_TABLES: readonly PartialTableName[] = ['node_role_facts', 'infra_nodes'];
 
+/**
+ * The tables a kernel run writes one row per key (each is one GROUP BY or DISTINCT of its step):
+ * a kernel's own output needs no merge of these. The others may hold a key several times (label
+ * sets tied at the latest interval; a day's rows in of each report type).
+ */
+export const KERNEL_KEYED_TABLES: readonly PartialTableName[] = [
+  'pods',
+  'capacity',
+  'pod_nodes',
+  'storage',
+  'node_role_facts',
+  'infra_nodes',
+];
+
 /** `CREATE TABLE` statements for an empty partial in `schema` (an identifier the caller validated). */
 export function partialTablesDdl(schema: string): string[] {
   return PARTIAL_TABLE_NAMES.map((name) => {

@@ -63,7 +63,8 @@ export async function summarize(options: {
 
 /**
  * The kernel over one chunk (on connections from `connect`), its output merged into one row per key
- * (a kernel may write a key in several parts) in the partial `schema` on `db`: what finalize reads.
+ * (a kernel may write a key of some tables in several parts) in the partial `schema` on `db`: what
+ * finalize reads.
  */
 export async function kernelPartial(
   db: DuckDBConnection,
@@ -76,7 +77,7 @@ export async function kernelPartial(
   await createPartial(db, raw);
   try {
     await runKernel(connect, chunk, spec, raw);
-    await mergePartials(db, [{ schema: raw }], schema);
+    await mergePartials(db, [{ schema: raw }], schema, { kernelOutput: true });
   } finally {
     await dropPartial(db, raw);
   }

@@ -141,7 +141,8 @@ class Kernel {
     ).getRowObjectsJS() as Record<string, string | number | bigint | null>[];
     if (c.length === 0) return;
     const row = c[0];
-    const range = ranges[Number(row.range_index)];
+    const range = ranges.find((r) => r.file.path === row.source_file);
+    if (!range) throw new Error(`input checks named a file outside the chunk: ${row.source_file}`);
     const key = range.file.key;
     if (Number(row.missing_interval) > 0) {
       const unreadable = (await this.db.runAndReadAll(unreadableIntervalsQuery(range))).getRowObjectsJS()[0];

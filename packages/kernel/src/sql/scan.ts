@@ -36,38 +36,52 @@ function intervalExpression(file: FileSchema): string {
 }
 
 /**
- * One SELECT per range, unioned: files may differ in how they store interval_start and in
- * optional columns. `columns` maps output names to expressions over the file's own columns;
- * an optional column the file lacks reads as NULL, and so does a label column the footer showed
- * empty and of another type (`nullLabels`). Each row also carries `range_index`, its
- * range's position in `ranges`, so a check can name the file a row came from.
+ * The rows of `ranges` as one relation: files may differ in how they store interval_start and in
+ * optional columns. `columns` maps output names to expressions over the file's own columns; an
+ * optional column the file lacks reads as NULL, and so does a label column the footer showed empty
+ * and of another type (`nullLabels`). Whole files that read alike are one `read_parquet` of their
+ * list (DuckDB spreads one scan over its threads; a UNION ALL of a scan per file ran on one and
+ * held every scan's buffers at once); a part of a file is a SELECT of its own. With `sourceFile`,
+ * each row carries `source_file`, the path of its file, so a check can name the file a row came from.
  */
 export function scanRanges(
   ranges: RowRange[],
   columns: Record<string, string>,
   optional: Record<string, { column: string; type: 'DOUBLE' | 'VARCHAR' }> = {},
+  options: { sourceFile?: boolean } = {},
 ): string {
-  return ranges
-    .map((range, index) => {
-      const { file } = range;
-      if (!Number.isSafeInteger(range.start) || !Number.isSafeInteger(range.end)) {
-        throw new Error(`row range of ${file.key} must be whole numbers, got ${range.start}..${range.end}`);
-      }
-      const whole = range.start === 0 && range.end >= file.rows;
-      const select = [
-        `${intervalExpression(file)} AS ts`,
-        `${index} AS range_index`,
-        ...Object.entries(columns).map(
-          ([name, expression]) => `${file.nullLabels.includes(expression) ? 'NULL::VARCHAR' : expression} AS ${name}`,
-        ),
-        ...Object.entries(optional).map(
-          ([name, { column, type }]) =>
-            `CAST(${file.optional.includes(column) ? column : 'NULL'} AS ${type}) AS ${name}`,
-        ),
-      ];
-      const source = `read_parquet(${sqlString(file.path)}${whole ? '' : ', file_row_number = true'})`;
-      const where = whole ? '' : ` WHERE file_row_number >= ${range.start} AND file_row_number < ${range.end}`;
-      return `SELECT ${select.join(', ')} FROM ${source}${where}`;
-    })
-    .join('\nUNION ALL\n');
+  const wholeFiles = new Map<string, string[]>();
+  const selects: string[] = [];
+  for (const range of ranges) {
+    const { file } = range;
+    if (!Number.isSafeInteger(range.start) || !Number.isSafeInteger(range.end)) {
+      throw new Error(`row range of ${file.key} must be whole numbers, got ${range.start}..${range.end}`);
+    }
+    const select = [
+      `${intervalExpression(file)} AS ts`,
+      ...Object.entries(columns).map(
+        ([name, expression]) => `${file.nullLabels.includes(expression) ? 'NULL::VARCHAR' : expression} AS ${name}`,
+      ),
+      ...Object.entries(optional).map(
+        ([name, { column, type }]) => `CAST(${file.optional.includes(column) ? column : 'NULL'} AS ${type}) AS ${name}`,
+      ),
+    ].join(', ');
+    if (range.start === 0 && range.end >= file.rows) {
+      wholeFiles.set(select, [...(wholeFiles.get(select) ?? []), file.path]);
+    } else {
+      const source = `read_parquet(${sqlString(file.path)}, file_row_number = true)`;
+      const where = `file_row_number >= ${range.start} AND file_row_number < ${range.end}`;
+      const path = options.sourceFile ? `, ${sqlString(file.path)} AS source_file` : '';
+      selects.push(`SELECT ${select}${path} FROM ${source} WHERE ${where}`);
+    }
+  }
+  for (const [select, paths] of wholeFiles) {
+    const list = `[${paths.map(sqlString).join(', ')}]`;
+    const named = options.sourceFile ? ', filename = true' : '';
+    const path = options.sourceFile ? ', filename AS source_file' : '';
+    selects.push(
+      `SELECT ${select}${path} FROM read_parquet(${list}, union_by_name = true, hive_partitioning = false${named})`,
+    );
+  }
+  return selects.join('\nUNION ALL\n');
 }

@@ -37,7 +37,11 @@ export interface EnqueueResult {
   dataset: Dataset;
 }
 
-/** Plans runs from Parquet footers and puts them on the queues: a flow of chunks under a reduce job, or one whole job. */
+/**
+ * DESIGN's Coordinator, what `ocpsum enqueue` runs: plans a run from its Parquet footers and puts it
+ * on the queues, a flow of chunks under a reduce job, or one whole job. What follows the chunks is
+ * the Reducer's (`ocpsum reducer`).
+ */
 export class Coordinator {
   private readonly flows: FlowProducer;
   private readonly whole: Queue;

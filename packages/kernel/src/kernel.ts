@@ -44,10 +44,10 @@ export async function runKernel(
   schema: string,
 ): Promise<void> {
   const into = sqlIdentifier(schema);
-  const step = async <T>(work: (kernel: Kernel) => Promise<T>): Promise<T> => {
+  const step = async <T>(work: (kernel: KernelStep) => Promise<T>): Promise<T> => {
     const db = await connect();
     try {
-      return await work(new Kernel(db, spec, into));
+      return await work(new KernelStep(db, spec, into));
     } finally {
       db.closeSync();
     }
@@ -118,7 +118,7 @@ interface LabelSource {
 }
 
 /** One step of a kernel run, on its own connection, inserting into the run's partial tables. */
-class Kernel {
+class KernelStep {
   private readonly labels: LabelNormalizer;
 
   constructor(

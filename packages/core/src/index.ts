@@ -18,7 +18,7 @@ export {
   type Labels,
 } from './labels.js';
 export { APISERVER_NAMESPACE, INFRA_LABEL, marksInfra } from './node-roles.js';
-export { CostCategories, likeToRegExp } from './like.js';
+export { CostCategories, likeToRegExp } from './cost-categories.js';
 export { monthBounds, referenceSchema, runSpec, runSpecSchema, type RunSpecInput } from './run-spec.js';
 export { sqlIdentifier, sqlString } from './sql-text.js';
 export { redactUrl } from './redact.js';

@@ -20,5 +20,5 @@ export {
 export { APISERVER_NAMESPACE, INFRA_LABEL, marksInfra } from './node-roles.js';
 export { CostCategories, likeToRegExp } from './cost-categories.js';
 export { monthBounds, referenceSchema, runSpec, runSpecSchema, type RunSpecInput } from './run-spec.js';
-export { sqlIdentifier, sqlString } from './sql-text.js';
+export { validIdentifier, sqlString } from './sql-text.js';
 export { redactUrl } from './redact.js';

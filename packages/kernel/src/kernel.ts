@@ -6,7 +6,7 @@ import {
   marksInfra,
   monthBounds,
   parseLabels,
-  sqlIdentifier,
+  validIdentifier,
   sqlString,
   type ReportType,
   type RunSpec,
@@ -43,7 +43,7 @@ export async function runKernel(
   spec: RunSpec,
   schema: string,
 ): Promise<void> {
-  const into = sqlIdentifier(schema);
+  const into = validIdentifier(schema);
   const step = async <T>(work: (kernel: KernelStep) => Promise<T>): Promise<T> => {
     const db = await connect();
     try {

@@ -5,7 +5,7 @@
  * and commutative: any cut of the input, merged in any order and any grouping, gives the same tables.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { sqlIdentifier } from '@ocpsum/core';
+import { validIdentifier } from '@ocpsum/core';
 import { packedRelations } from './partial-file.js';
 import { PARTIAL_TABLES, PARTIAL_TABLE_NAMES, partialTablesDdl, type PartialTableName } from './partial-tables.js';
 import { sqlStatement } from './sql-files.js';
@@ -28,7 +28,7 @@ export async function mergePartials(
   sources: readonly PartialSource[],
   into: string,
 ): Promise<void> {
-  const target = sqlIdentifier(into);
+  const target = validIdentifier(into);
   const statements = PARTIAL_TABLE_NAMES.flatMap((table) => {
     const source = unionOf(table, sources);
     return source === null ? [] : [sqlStatement(`merge/${table}.sql`, { into: target, source })];
@@ -46,7 +46,7 @@ export function unionOf(table: PartialTableName, sources: readonly PartialSource
   const parts: string[] = [];
   for (const source of sources) {
     if ('schema' in source) {
-      parts.push(`SELECT ${columns} FROM ${sqlIdentifier(source.schema)}.${table}`);
+      parts.push(`SELECT ${columns} FROM ${validIdentifier(source.schema)}.${table}`);
     } else if (source.packed.length) {
       parts.push(`SELECT ${columns} FROM ${packedRelations(source.packed)[table]}`);
     }

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { validIdentifier, sqlString } from '../src/index.js';
+import { sqlString, validIdentifier } from '../src/index.js';
 
 test('sqlString doubles quotes and refuses NUL', () => {
   expect(sqlString("it's")).toBe("'it''s'");

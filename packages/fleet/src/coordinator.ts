@@ -48,10 +48,7 @@ export class Coordinator {
   private readonly chunks: Queue;
   private readonly records: RunRecords;
 
-  constructor(
-    connection: Redis,
-    private readonly prefix: string,
-  ) {
+  constructor(connection: Redis, prefix: string) {
     this.flows = new FlowProducer({ connection, prefix: queuePrefix(prefix) });
     this.whole = new Queue(QUEUES.whole, { connection, prefix: queuePrefix(prefix) });
     this.chunks = new Queue(QUEUES.chunks, { connection, prefix: queuePrefix(prefix) });

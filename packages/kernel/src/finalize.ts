@@ -27,11 +27,11 @@ import {
 import { paramsFor, sqlStatement } from './sql-files.js';
 
 /** The namespaces of unallocated rows (docs/rules.md §8), matched against the cost categories too. */
-export const UNALLOCATED_NAMESPACES = ['Platform unallocated', 'Worker unallocated'] as const;
+const UNALLOCATED_NAMESPACES = ['Platform unallocated', 'Worker unallocated'] as const;
 
 
 /** `CREATE TABLE {schema}.summary`: every column of SUMMARY_COLUMNS in its order, `pod` included. */
-export function summaryTableDdl(schema: string): string {
+function summaryTableDdl(schema: string): string {
   const columns = Object.entries(SUMMARY_COLUMNS)
     .map(([name, kind]) => `${name} ${SUMMARY_SQL_TYPES[kind]}`)
     .join(', ');

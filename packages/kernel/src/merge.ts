@@ -39,7 +39,7 @@ export async function mergePartials(
 }
 
 /** The rows of `table` in every source, as one relation with the contract's columns; null when none has any. */
-export function unionOf(table: PartialTableName, sources: readonly PartialSource[]): string | null {
+function unionOf(table: PartialTableName, sources: readonly PartialSource[]): string | null {
   const columns = Object.keys(PARTIAL_TABLES[table].columns)
     .map((c) => `"${c}"`)
     .join(', ');

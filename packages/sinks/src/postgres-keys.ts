@@ -2,9 +2,8 @@ import type pg from 'pg';
 import { validIdentifier } from '@ocpsum/core';
 import type { SummaryTable } from './postgres-schema.js';
 
-/** koku's tables that the summary's foreign keys reference. */
+/** koku's report period table, which the summary's `report_period_id` references. */
 export const REPORT_PERIOD_TABLE = 'reporting_ocpusagereportperiod';
-export const COST_CATEGORY_KEY_TABLE = 'reporting_ocp_cost_category';
 
 interface Reference {
   /** `schema.table`, validated identifiers. */

@@ -38,9 +38,9 @@ export interface EnqueueResult {
 }
 
 /**
- * DESIGN's Coordinator, what `ocpsum enqueue` runs: plans a run from its Parquet footers and puts it
- * on the queues, a flow of chunks under a reduce job, or one whole job. What follows the chunks is
- * the Reducer's (`ocpsum reducer`).
+ * What `ocpsum enqueue` runs: plans a run from its Parquet footers and puts it on the queues, a flow
+ * of chunks under a reduce job, or one whole job. What follows the chunks is the Reducer's (the
+ * `ocpsum reducer` process).
  */
 export class Coordinator {
   private readonly flows: FlowProducer;

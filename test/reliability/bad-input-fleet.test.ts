@@ -13,16 +13,17 @@ import { Queue } from 'bullmq';
 import { beforeAll, expect, test } from 'vitest';
 import { queuePrefix } from '@ocpsum/fleet';
 import { openStore } from '@ocpsum/storage';
-import { freePort, type Child, type RedisServer, type S3Server } from '@ocpsum/services';
+import { freePort, type RedisServer, type S3Server } from '@ocpsum/services';
 import { cliOk, ocpsum, type CliResult } from '../helpers/cli.js';
 import {
   firstLine,
   fleetArgs,
   fleetWorld,
   runRecord,
-  startReducer,
   startFleet,
+  startReducer,
   startWorker,
+  type OcpsumChild,
   withRedis,
 } from '../helpers/fleet.js';
 import { makeDataset, podRow, removeDataset, reportFile, writePodUsage } from '../helpers/parquet.js';
@@ -265,9 +266,9 @@ async function chunkJobs(prefix: string) {
 }
 
 /** The failed attempts of chunk jobs a worker logged (its JSON log lines): attempt number and whether it was the last. */
-function loggedChunkFailures(worker: Child): { attempt: number; final: boolean }[] {
+function loggedChunkFailures(worker: OcpsumChild): { attempt: number; final: boolean }[] {
   return worker
-    .output()
+    .all()
     .split('\n')
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line) as { event?: string; queue?: string; attempt: number; final: boolean })
@@ -327,7 +328,8 @@ test('a bad file fails its chunk on the first of 3 attempts, and the run, naming
 test('a worker that cannot reach S3 tries the chunk 3 times before the run fails', async () => {
   const prefix = 's3-down-attempts';
   const closed = `http://127.0.0.1:${await freePort()}`;
-  children.push(await startWorker(redis.url, prefix, 'worker (S3 down)', { ...env, OCPSUM_S3_ENDPOINT: closed }));
+  const worker = await startWorker(redis.url, prefix, 'worker (S3 down)', { ...env, OCPSUM_S3_ENDPOINT: closed });
+  children.push(worker);
   children.push(await startReducer(redis.url, prefix, 'reducer', env));
 
   const out = join(work, 's3-down-attempts.csv');
@@ -336,7 +338,7 @@ test('a worker that cannot reach S3 tries the chunk 3 times before the run fails
   expect(await chunkJobs(prefix)).toEqual([
     { state: 'failed', attemptsMade: 3, attempts: 3, failedReason: expect.stringContaining(reason) },
   ]);
-  expect(loggedChunkFailures(children[0])).toEqual([
+  expect(loggedChunkFailures(worker)).toEqual([
     { attempt: 1, final: false },
     { attempt: 2, final: false },
     { attempt: 3, final: true },
@@ -344,5 +346,5 @@ test('a worker that cannot reach S3 tries the chunk 3 times before the run fails
   expect(status).toContain(reason);
   expect((await runRecord(redis.url, prefix, runId))!.error).toContain(reason);
   expect(existsSync(out)).toBe(false);
-  expect(children[0].exited(), 'the worker is still up').toBe(false);
+  expect(worker.exited(), 'the worker is still up').toBe(false);
 }, 180_000);

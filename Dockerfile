@@ -1,4 +1,4 @@
-# One image for every ocpsum process: worker, coordinator, board and the one-shot commands
+# One image for every ocpsum process: worker, reducer, board and the one-shot commands
 # (enqueue, generate, status, …). `docker build -t ocpsum .`, then `docker run --rm ocpsum --help`.
 #
 # Debian slim, not Alpine: DuckDB's prebuilt binaries (@duckdb/node-bindings-linux-*) need glibc.
@@ -51,7 +51,7 @@ COPY infra/docker/healthcheck.mjs /app/healthcheck.mjs
 # under /app is writable by it; the processes write only to /tmp (DuckDB, downloaded objects).
 USER 1000:1000
 
-# Board (3000), worker metrics (9464), coordinator metrics (9465): /metrics and /healthz.
+# Board (3000), worker metrics (9464), reducer metrics (9465): /metrics and /healthz.
 EXPOSE 3000 9464 9465
 
 # Passes when the process answers /healthz on OCPSUM_METRICS_PORT; with no port set (one-shot

@@ -97,7 +97,7 @@ function size1m(): SizeResult {
       processes: [
         { role: 'worker', name: 'worker-1', pid: 1, startupMs: 900, peakRssBytes: 350 * MB },
         { role: 'worker', name: 'worker-2', pid: 2, startupMs: 950, peakRssBytes: 410 * MB },
-        { role: 'coordinator', name: 'coordinator', pid: 3, startupMs: 800, peakRssBytes: 300 * MB },
+        { role: 'reducer', name: 'reducer', pid: 3, startupMs: 800, peakRssBytes: 300 * MB },
       ],
       runs: [],
       wall: spread([3500, 3100, 3300]),
@@ -129,8 +129,8 @@ describe('figures', () => {
       ['memory', 'wall ÷ tuned baseline', true],
       ['fleet', 'worker-1 RSS', true],
       ['fleet', 'worker-2 RSS', false],
-      // The coordinator commits: 300 MB misses its 200 MB.
-      ['fleet', 'coordinator RSS', false],
+      // The reducer commits: 300 MB misses its 200 MB.
+      ['fleet', 'reducer RSS', false],
     ]);
     // 1.7 s against the tuned query's 1.0 s misses 1.5×.
     const slower = { ...size1m(), memory: { ...size1m().memory!, wall: spread([1700]) } };

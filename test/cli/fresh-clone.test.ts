@@ -110,7 +110,7 @@ describe.skipIf(!isGitCheckout)('a fresh clone', () => {
     const help = await exec('npx', ['--no-install', 'ocpsum', '--help'], clone, 60_000);
     expect(help.code, help.stderr).toBe(0);
     expect(help.stdout).toContain('Usage: ocpsum [options] [command]');
-    for (const command of ['run', 'enqueue', 'worker', 'coordinator', 'generate']) {
+    for (const command of ['run', 'enqueue', 'worker', 'reducer', 'generate']) {
       expect(help.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
     }
 

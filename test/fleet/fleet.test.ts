@@ -1,11 +1,11 @@
 /**
  * The fleet end to end, with real processes and real servers: a private redis-server and s3rver,
- * `ocpsum worker` and `ocpsum coordinator` as separate OS processes, runs enqueued with the CLI.
+ * `ocpsum worker` and `ocpsum reducer` as separate OS processes, runs enqueued with the CLI.
  */
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { expectSameCsv } from '../helpers/csv.js';
-import { firstLine, fleetWorld } from '../helpers/fleet.js';
+import { firstLine, fleetWorld, startOcpsum } from '../helpers/fleet.js';
 
 const world = fleetWorld('fleet', {
   large: { rows: 300_000, seed: 7, memory: true },
@@ -13,7 +13,7 @@ const world = fleetWorld('fleet', {
   small: { rows: 50_000, seed: 8, layout: 'poc', memory: true },
 });
 
-describe('a 300K-row dataset on S3, 3 worker processes and a coordinator', () => {
+describe('a 300K-row dataset on S3, 3 worker processes and a reducer', () => {
   test('the fleet writes the same rows as memory mode, chunks and day reduces spread over the workers', async () => {
     const { workers } = await world.startFleet('e2e', 3);
     const out = join(world.work, 'fleet.csv');
@@ -70,5 +70,27 @@ describe('ocpsum run --mode fleet', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/: done \(chunks, (\d+)\/\1 chunks/);
     await expectSameCsv(out, world.memoryCsv('small'));
+  });
+});
+
+describe('ocpsum coordinator, the old name of ocpsum reducer, kept for a release', () => {
+  test('runs the reducer, after one line on stderr saying it is deprecated and to use ocpsum reducer', async () => {
+    const notice = 'ocpsum: "ocpsum coordinator" is deprecated; use "ocpsum reducer"';
+    const help = await world.ocpsum(['coordinator', '--help']);
+    expect(help.code, help.stderr).toBe(0);
+    expect(help.stderr).toBe(`${notice}\n`);
+    expect(help.stdout).toContain('Usage: ocpsum reducer|coordinator [options]');
+
+    await world.worker('alias');
+    const args = ['coordinator', ...world.fleet('alias')];
+    const reducer = await startOcpsum('coordinator', args, world.env, /reducer \d+: /);
+    world.processes.push(reducer);
+    const out = join(world.work, 'alias.csv');
+    const flags = ['--threshold', '1000', '--chunk-rows', '10000', '--out', out, '--wait'];
+    const { stdout } = await world.cli(world.enqueue('small', 'alias', flags));
+    await expectSameCsv(out, world.memoryCsv('small'));
+    expect((await world.record('alias', firstLine(stdout)))!.status).toBe('done');
+    const lines = reducer.all().split('\n');
+    expect(lines.filter((line) => line.includes('deprecated'))).toEqual([notice]);
   });
 });

@@ -49,7 +49,7 @@ export interface WorldOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-export type Role = 'worker' | 'coordinator' | 'board';
+export type Role = 'worker' | 'reducer' | 'board';
 
 export interface FleetWorld<D extends string> {
   readonly redis: RedisServer;
@@ -85,13 +85,14 @@ export interface FleetWorld<D extends string> {
   start(role: Role, args: string[], options?: ProcessOptions): Promise<OcpsumChild>;
   /** A worker (2 threads) on a prefix of the world's Redis, or of `redisUrl`. */
   worker(prefix: string, options?: ProcessOptions & { redisUrl?: string }): Promise<OcpsumChild>;
-  coordinator(prefix: string, options?: ProcessOptions & { redisUrl?: string }): Promise<OcpsumChild>;
-  /** `workers` workers and a coordinator on a prefix. */
+  /** A reducer on a prefix of the world's Redis, or of `redisUrl`. */
+  reducer(prefix: string, options?: ProcessOptions & { redisUrl?: string }): Promise<OcpsumChild>;
+  /** `workers` workers and a reducer on a prefix. */
   startFleet(
     prefix: string,
     workers: number,
     options?: { redisUrl?: string },
-  ): Promise<{ workers: OcpsumChild[]; coordinator: OcpsumChild }>;
+  ): Promise<{ workers: OcpsumChild[]; reducer: OcpsumChild }>;
   record(prefix: string, runId: string): Promise<RunRecord | null>;
   keys(pattern: string): Promise<string[]>;
   withQueue<T>(prefix: string, queue: string, use: (queue: Queue) => Promise<T>): Promise<T>;
@@ -178,11 +179,10 @@ export function fleetWorld<D extends string>(
     },
     worker: (prefix, { redisUrl: url, ...rest } = {}) =>
       world.start('worker', [...world.fleet(prefix, url), '--threads', '2'], rest),
-    coordinator: (prefix, { redisUrl: url, ...rest } = {}) =>
-      world.start('coordinator', world.fleet(prefix, url), rest),
+    reducer: (prefix, { redisUrl: url, ...rest } = {}) => world.start('reducer', world.fleet(prefix, url), rest),
     async startFleet(prefix, workers, { redisUrl: url } = {}) {
       const started = await Promise.all(Array.from({ length: workers }, () => world.worker(prefix, { redisUrl: url })));
-      return { workers: started, coordinator: await world.coordinator(prefix, { redisUrl: url }) };
+      return { workers: started, reducer: await world.reducer(prefix, { redisUrl: url }) };
     },
     record: (prefix, runId) => runRecord(redisUrl(), prefix, runId),
     keys: (pattern) => withRedis(redisUrl(), (client) => client.keys(pattern)),
@@ -263,7 +263,7 @@ export interface OcpsumChild extends Child {
 }
 
 /**
- * A long-running `ocpsum` process (worker, coordinator, board), ready once it has said so. Its
+ * A long-running `ocpsum` process (worker, reducer, board), ready once it has said so. Its
  * metrics server takes any free port unless `env` says otherwise, so processes never collide.
  */
 export async function startOcpsum(
@@ -290,22 +290,22 @@ export const fleetArgs = (redisUrl: string, prefix: string) => ['--redis', redis
 export const startWorker = (redisUrl: string, prefix: string, name: string, env: NodeJS.ProcessEnv) =>
   startOcpsum(name, ['worker', ...fleetArgs(redisUrl, prefix), '--threads', '2'], env, /worker \d+: /);
 
-/** A coordinator (reducer) process on a prefix, ready. */
-export const startCoordinator = (redisUrl: string, prefix: string, name: string, env: NodeJS.ProcessEnv) =>
-  startOcpsum(name, ['coordinator', ...fleetArgs(redisUrl, prefix)], env, /coordinator \d+: /);
+/** A reducer process on a prefix, ready. */
+export const startReducer = (redisUrl: string, prefix: string, name: string, env: NodeJS.ProcessEnv) =>
+  startOcpsum(name, ['reducer', ...fleetArgs(redisUrl, prefix)], env, /reducer \d+: /);
 
-/** `workers` worker processes and one coordinator on a prefix, each ready. */
+/** `workers` worker processes and one reducer on a prefix, each ready. */
 export async function startFleet(redisUrl: string, prefix: string, workers: number, env: NodeJS.ProcessEnv) {
   const started = await Promise.all(
     Array.from({ length: workers }, (_, i) => startWorker(redisUrl, prefix, `worker-${i}`, env)),
   );
-  const coordinator = await startCoordinator(redisUrl, prefix, 'coordinator', env);
-  return { workers: started, coordinator };
+  const reducer = await startReducer(redisUrl, prefix, 'reducer', env);
+  return { workers: started, reducer };
 }
 
 export { stopChild };
 
-/** The fleet job a worker or coordinator is working on now, from its JSON log lines (undefined when idle). */
+/** The fleet job a worker or reducer is working on now, from its JSON log lines (undefined when idle). */
 export function jobInProgress(child: Child): string | undefined {
   const running = new Set<string>();
   for (const line of child.output().split('\n')) {

@@ -48,8 +48,8 @@ function cleanEnv(): NodeJS.ProcessEnv {
 // docker-compose.yml
 // ---------------------------------------------------------------------------------------------------
 
-const OCPSUM_SERVICES = ['coordinator', 'worker', 'board', 'cli'];
-const LONG_RUNNING = { coordinator: '9465', worker: '9464', board: '3000' } as Record<string, string>;
+const OCPSUM_SERVICES = ['reducer', 'worker', 'board', 'cli'];
+const LONG_RUNNING = { reducer: '9465', worker: '9464', board: '3000' } as Record<string, string>;
 
 interface Published {
   hostIp?: string;
@@ -104,7 +104,7 @@ describe('docker-compose.yml', () => {
 
   it('has the services of the walk-through', () => {
     expect(Object.keys(services).sort()).toEqual(
-      ['board', 'cli', 'coordinator', 'createbucket', 'minio', 'postgres', 'redis', 'worker'].sort(),
+      ['board', 'cli', 'createbucket', 'minio', 'postgres', 'redis', 'reducer', 'worker'].sort(),
     );
   });
 
@@ -116,7 +116,7 @@ describe('docker-compose.yml', () => {
       expect(services[name]!.build?.dockerfile ?? 'Dockerfile', name).toBe('Dockerfile');
     }
     expect(services.worker!.command[0]).toBe('worker');
-    expect(services.coordinator!.command[0]).toBe('coordinator');
+    expect(services.reducer!.command[0]).toBe('reducer');
     expect(services.board!.command.slice(0, 1)).toEqual(['board']);
     // The one-shot CLI service is not started by `docker compose up`.
     expect(services.cli!.profiles).toEqual(['tools']);
@@ -144,7 +144,7 @@ describe('docker-compose.yml', () => {
   });
 
   it("has a healthcheck on every server, /healthz through the image's script for ocpsum processes", () => {
-    for (const name of ['redis', 'minio', 'postgres', 'coordinator', 'worker', 'board']) {
+    for (const name of ['redis', 'minio', 'postgres', 'reducer', 'worker', 'board']) {
       const test = services[name]!.healthcheck?.test as string[] | undefined;
       expect(test, name).toBeDefined();
       expect(['CMD', 'CMD-SHELL']).toContain(test![0]);
@@ -159,7 +159,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('starts ocpsum only once its dependencies are healthy and the bucket exists', () => {
-    for (const name of ['coordinator', 'worker', 'cli']) {
+    for (const name of ['reducer', 'worker', 'cli']) {
       expect(services[name]!.depends_on, name).toEqual({
         redis: { condition: 'service_healthy' },
         minio: { condition: 'service_healthy' },
@@ -207,7 +207,7 @@ describe('docker-compose.yml', () => {
     }
     // SIGTERM gives the long-running processes time to finish a chunk or a reduce.
     expect(services.worker!.stop_grace_period).toBe('2m');
-    expect(services.coordinator!.stop_grace_period).toBe('2m');
+    expect(services.reducer!.stop_grace_period).toBe('2m');
   });
 });
 
@@ -466,8 +466,8 @@ describe('Kubernetes manifests (infra/)', () => {
     expect(files.map((f) => relative(INFRA, f))).toEqual([
       'base/board.yaml',
       'base/configmap.yaml',
-      'base/coordinator.yaml',
       'base/kustomization.yaml',
+      'base/reducer.yaml',
       'base/secret.yaml',
       'base/worker-pdb.yaml',
       'base/worker-scaledobject.yaml',
@@ -483,7 +483,7 @@ describe('Kubernetes manifests (infra/)', () => {
     expect(manifests.map((m) => `${m.doc.kind}/${m.doc.metadata.name}`).sort()).toEqual([
       'ConfigMap/ocpsum-config',
       'Deployment/ocpsum-board',
-      'Deployment/ocpsum-coordinator',
+      'Deployment/ocpsum-reducer',
       'Deployment/ocpsum-worker',
       'PodDisruptionBudget/ocpsum-worker',
       'ScaledObject/ocpsum-worker',
@@ -559,7 +559,7 @@ describe('Kubernetes manifests (infra/)', () => {
   it('runs each process with its command, port and /healthz probes on that port', () => {
     const expected = {
       worker: ['worker', '9464'],
-      coordinator: ['coordinator', '9465'],
+      reducer: ['reducer', '9465'],
       board: ['board', '3000'],
     } as const;
     for (const [component, [command, port]] of Object.entries(expected)) {
@@ -590,7 +590,7 @@ describe('Kubernetes manifests (infra/)', () => {
     ]);
   });
 
-  it('sizes resources from the measured memory: worker 400 MB up to 10M rows and 1.4 GB at 100M, coordinator 250 MB', () => {
+  it('sizes resources from the measured memory: worker 400 MB up to 10M rows and 1.4 GB at 100M, reducer 250 MB', () => {
     for (const d of deployments) {
       for (const c of d.spec.template.spec.containers) {
         const { requests, limits } = c.resources;
@@ -610,9 +610,9 @@ describe('Kubernetes manifests (infra/)', () => {
     expect(quantity(worker.limits.cpu)).toBeGreaterThanOrEqual(
       Number(deployment('worker').spec.template.spec.containers[0].args[2]),
     );
-    const coordinator = deployment('coordinator').spec.template.spec.containers[0].resources;
-    expect(quantity(coordinator.requests.memory)).toBeGreaterThanOrEqual(250e6);
-    expect(quantity(coordinator.limits.memory)).toBeGreaterThanOrEqual(250e6 * 1.5);
+    const reducer = deployment('reducer').spec.template.spec.containers[0].resources;
+    expect(quantity(reducer.requests.memory)).toBeGreaterThanOrEqual(250e6);
+    expect(quantity(reducer.limits.memory)).toBeGreaterThanOrEqual(250e6 * 1.5);
   });
 
   it('runs as non-root on a read-only root filesystem, with /tmp an emptyDir', () => {
@@ -635,8 +635,8 @@ describe('Kubernetes manifests (infra/)', () => {
     }
   });
 
-  it('gives workers and the coordinator time to finish a chunk on SIGTERM, and leaves worker replicas to KEDA', () => {
-    for (const component of ['worker', 'coordinator']) {
+  it('gives workers and the reducer time to finish a chunk on SIGTERM, and leaves worker replicas to KEDA', () => {
+    for (const component of ['worker', 'reducer']) {
       expect(deployment(component).spec.template.spec.terminationGracePeriodSeconds, component).toBeGreaterThanOrEqual(
         120,
       );

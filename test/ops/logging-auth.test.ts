@@ -64,12 +64,12 @@ describe('logs', () => {
     try {
       process.env.OCPSUM_LOG_LEVEL = 'warn';
       const lines: string[] = [];
-      const log = createLogger('coordinator', { format: 'json', write: (l) => lines.push(l) });
+      const log = createLogger('reducer', { format: 'json', write: (l) => lines.push(l) });
       log.info('quiet');
       log.warn('loud');
       expect(lines).toHaveLength(1);
       process.env.OCPSUM_LOG_LEVEL = 'chatty';
-      expect(() => createLogger('coordinator', { format: 'json' })).toThrow(
+      expect(() => createLogger('reducer', { format: 'json' })).toThrow(
         /OCPSUM_LOG_LEVEL="chatty" is not a log level: use one of .*debug.*warn/,
       );
     } finally {

@@ -1,5 +1,5 @@
 /**
- * /metrics and /healthz of running `ocpsum worker` and `ocpsum coordinator` processes, over HTTP:
+ * /metrics and /healthz of running `ocpsum worker` and `ocpsum reducer` processes, over HTTP:
  * counters move when a run completes, queue depths are read from Redis, health follows Redis, and
  * no secret reaches the logs.
  */
@@ -14,16 +14,16 @@ const REDIS_PASSWORD = 'redis-pw-Zk41';
 
 const world = fleetWorld('metrics', { month: { rows: 120_000, seed: 31, memory: true } });
 
-test('worker and coordinator: healthz 200, counters move when a run completes, healthz 503 while Redis is down', async () => {
+test('worker and reducer: healthz 200, counters move when a run completes, healthz 503 while Redis is down', async () => {
   // A password in the URL (this redis-server has none; the client only warns): it must never be logged.
   const redisUrl = world.redis.url.replace('redis://', `redis://:${REDIS_PASSWORD}@`);
   const fleet = world.fleet('metrics', redisUrl);
   const worker = await world.start('worker', [...fleet, '--threads', '2']);
-  const coordinator = await world.start('coordinator', fleet);
-  for (const process of [worker, coordinator])
+  const reducer = await world.start('reducer', fleet);
+  for (const process of [worker, reducer])
     expect(process.output()).toContain(`redis://:***@127.0.0.1:${world.redis.port}`);
 
-  for (const process of [worker, coordinator]) {
+  for (const process of [worker, reducer]) {
     expect(process.opsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const health = await get(`${process.opsUrl}/healthz`);
     expect(health.status).toBe(200);
@@ -56,17 +56,17 @@ test('worker and coordinator: healthz 200, counters move when a run completes, h
   expect(sample(workerMetrics, 'ocpsum_rows_processed_total')).toBeGreaterThanOrEqual(120_000);
   expect(sample(workerMetrics, 'ocpsum_job_failures_total{queue="chunks"}')).toBe(0);
 
-  // The coordinator recorded the verdict: the run counts there, with its duration.
-  const coordinatorMetrics = (await get(`${coordinator.opsUrl}/metrics`)).text;
-  expect(sample(coordinatorMetrics, 'ocpsum_runs_completed_total{status="done"}')).toBe(1);
-  expect(sample(coordinatorMetrics, 'ocpsum_runs_completed_total{status="failed"}')).toBe(0);
-  expect(sample(coordinatorMetrics, 'ocpsum_run_duration_seconds_count')).toBe(1);
-  expect(sample(coordinatorMetrics, 'ocpsum_run_duration_seconds_sum')).toBeGreaterThan(0);
+  // The reducer recorded the verdict: the run counts there, with its duration.
+  const reducerMetrics = (await get(`${reducer.opsUrl}/metrics`)).text;
+  expect(sample(reducerMetrics, 'ocpsum_runs_completed_total{status="done"}')).toBe(1);
+  expect(sample(reducerMetrics, 'ocpsum_runs_completed_total{status="failed"}')).toBe(0);
+  expect(sample(reducerMetrics, 'ocpsum_run_duration_seconds_count')).toBe(1);
+  expect(sample(reducerMetrics, 'ocpsum_run_duration_seconds_sum')).toBeGreaterThan(0);
   // Queue depths, read from Redis at scrape time (completed jobs are kept for a day).
-  expect(sample(coordinatorMetrics, 'ocpsum_queue_depth{queue="chunks",state="completed"}')).toBe(run.chunks);
-  expect(sample(coordinatorMetrics, 'ocpsum_queue_depth{queue="reduce",state="completed"}')).toBe(1);
-  expect(sample(coordinatorMetrics, 'ocpsum_queue_depth{queue="chunks",state="waiting"}')).toBe(0);
-  expect(sample(coordinatorMetrics, 'process_resident_memory_bytes')).toBeGreaterThan(0);
+  expect(sample(reducerMetrics, 'ocpsum_queue_depth{queue="chunks",state="completed"}')).toBe(run.chunks);
+  expect(sample(reducerMetrics, 'ocpsum_queue_depth{queue="reduce",state="completed"}')).toBe(1);
+  expect(sample(reducerMetrics, 'ocpsum_queue_depth{queue="chunks",state="waiting"}')).toBe(0);
+  expect(sample(reducerMetrics, 'process_resident_memory_bytes')).toBeGreaterThan(0);
 
   // Structured logs: the ready line, then one JSON line per job event, with run, chunk and worker id.
   const lines = jsonLines(worker.output());
@@ -79,9 +79,9 @@ test('worker and coordinator: healthz 200, counters move when a run completes, h
   });
   expect(typeof completed!.chunk).toBe('number');
   expect(typeof completed!.durationMs).toBe('number');
-  const reduced = jsonLines(coordinator.output()).filter((l) => l.event === 'run.finished');
-  expect(reduced).toEqual([expect.objectContaining({ runId: run.runId, status: 'done', role: 'coordinator' })]);
-  for (const process of [worker, coordinator]) {
+  const reduced = jsonLines(reducer.output()).filter((l) => l.event === 'run.finished');
+  expect(reduced).toEqual([expect.objectContaining({ runId: run.runId, status: 'done', role: 'reducer' })]);
+  for (const process of [worker, reducer]) {
     expect(process.output()).not.toContain(REDIS_PASSWORD);
     expect(process.output()).not.toContain(world.s3.secretAccessKey);
   }
@@ -90,7 +90,7 @@ test('worker and coordinator: healthz 200, counters move when a run completes, h
   const admin = new Redis(world.redis.url, { retryStrategy: () => null });
   await admin.call('SHUTDOWN', 'NOSAVE').catch(() => {}); // the connection drops as the server exits
   admin.disconnect();
-  for (const process of [worker, coordinator]) {
+  for (const process of [worker, reducer]) {
     const health = await pollFor(
       `${process.name} reporting Redis down`,
       async () => {
@@ -106,7 +106,7 @@ test('worker and coordinator: healthz 200, counters move when a run completes, h
     expect(sample(metrics.text, 'ocpsum_queue_depth{queue="chunks",state="completed"}')).toBeUndefined();
   }
   await world.redis.restart();
-  for (const process of [worker, coordinator]) {
+  for (const process of [worker, reducer]) {
     await pollFor(
       `${process.name} reporting Redis back`,
       async () => (await get(`${process.opsUrl}/healthz`)).status === 200 || undefined,

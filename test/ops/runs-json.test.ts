@@ -1,5 +1,5 @@
 /**
- * The fleet's machine-readable output against real worker and coordinator processes: `enqueue --wait
+ * The fleet's machine-readable output against real worker and reducer processes: `enqueue --wait
  * --json`, `status --json` and `run --mode fleet --json` print one run document, whose rows are the
  * output's and the human report's; `ocpsum runs` lists recent runs newest first, as a table and as JSON.
  */

@@ -137,12 +137,12 @@ describe('round trip', () => {
     expect(type).not.toHaveProperty('csi_volume_handle');
   });
 
-  test('the fleet (worker and coordinator processes, outputs in job payloads) writes the same rows', async () => {
+  test('the fleet (worker and reducer processes, outputs in job payloads) writes the same rows', async () => {
     const fleet = ['--redis', redis.url, '--prefix', 'pgsink'];
     children.push(
       ...(await Promise.all([
         startOcpsum('worker', ['worker', ...fleet, '--threads', '2'], {}, /worker \d+: /),
-        startOcpsum('coordinator', ['coordinator', ...fleet], {}, /coordinator \d+: /),
+        startOcpsum('reducer', ['reducer', ...fleet], {}, /reducer \d+: /),
       ])),
     );
     const { stdout, stderr } = await cli([

@@ -20,11 +20,11 @@ import {
   fleetArgs,
   fleetWorld,
   runRecord,
-  startCoordinator,
   startFleet,
+  startReducer,
   startWorker,
-  withRedis,
   type OcpsumChild,
+  withRedis,
 } from '../helpers/fleet.js';
 import { makeDataset, podRow, removeDataset, reportFile, writePodUsage } from '../helpers/parquet.js';
 
@@ -131,7 +131,7 @@ test('unreachable S3: run and enqueue fail in seconds naming the endpoint; a wor
   // A worker learns its roots from its jobs, so it cannot check S3 when it starts: its jobs fail instead.
   const prefix = 's3-down-worker';
   children.push(await startWorker(redis.url, prefix, 'worker (S3 down)', { ...env, ...down }));
-  children.push(await startCoordinator(redis.url, prefix, 'coordinator', env));
+  children.push(await startReducer(redis.url, prefix, 'reducer', env));
   const started = Date.now();
   const result = await ocpsum(
     [
@@ -167,7 +167,7 @@ test('unreachable Redis: every command that needs it fails in seconds naming the
     fails(['run', '--mode', 'fleet', ...dataset(), ...fleet, '--out', out], {}, message),
     fails(['enqueue', ...dataset(), ...fleet, '--out', out], {}, message),
     fails(['worker', ...fleet], { OCPSUM_METRICS_PORT: '0' }, message),
-    fails(['coordinator', ...fleet], { OCPSUM_METRICS_PORT: '0' }, message),
+    fails(['reducer', ...fleet], { OCPSUM_METRICS_PORT: '0' }, message),
     fails(['status', '0123456789abcdef01234567', ...fleet], {}, message),
     fails(['board', ...fleet, '--port', '0'], {}, message),
   ]);
@@ -194,7 +194,7 @@ test('a fleet run failing on bad input is marked failed, names the file, and lea
   const root = 's3://ocpsum/failed-run';
   await cliOk(['generate', '--out', root, '--rows', '60000', '--source', SOURCE, '--seed', '52', '--layout', 'poc'], env);
   const fleet = await startFleet(redis.url, prefix, 1, env);
-  children.push(...fleet.workers, fleet.coordinator);
+  children.push(...fleet.workers, fleet.reducer);
   const outputs = join(work, 'outputs');
   const args = [
     'enqueue',
@@ -308,7 +308,7 @@ test('a bad file fails its chunk on the first of 3 attempts, and the run, naming
   await store.close();
   await removeDataset(local);
   const fleet = await startFleet(redis.url, prefix, 1, env);
-  children.push(...fleet.workers, fleet.coordinator);
+  children.push(...fleet.workers, fleet.reducer);
 
   const out = join(work, 'bad-file.csv');
   const { runId, status } = await oneChunkRun(root, prefix, out);
@@ -329,7 +329,8 @@ test('a worker that cannot reach S3 tries the chunk 3 times before the run fails
   const prefix = 's3-down-attempts';
   const closed = `http://127.0.0.1:${await freePort()}`;
   const worker = await startWorker(redis.url, prefix, 'worker (S3 down)', { ...env, OCPSUM_S3_ENDPOINT: closed });
-  children.push(worker, await startCoordinator(redis.url, prefix, 'coordinator', env));
+  children.push(worker);
+  children.push(await startReducer(redis.url, prefix, 'reducer', env));
 
   const out = join(work, 's3-down-attempts.csv');
   const { runId, status } = await oneChunkRun(ROOT, prefix, out);

@@ -30,7 +30,7 @@ async function restartMidRun(persistence: boolean, restart: RestartOptions = {})
     await redis.restart(restart);
     const result = await enqueue;
     // The fleet itself survives: the processes are still up after the restart.
-    expect([...fleet.workers, fleet.coordinator].every((c) => !c.exited())).toBe(true);
+    expect([...fleet.workers, fleet.reducer].every((c) => !c.exited())).toBe(true);
     const record = result.code === 0 ? await runRecord(redis.url, 'restart', firstLine(result.stdout)) : null;
     // Chunk jobs taken again after their lock expired.
     const stalled = await withQueue(

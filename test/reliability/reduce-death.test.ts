@@ -1,7 +1,7 @@
 /**
  * Deaths at the end of a large run. A worker SIGKILLed while it reduces a day: the day job stalls,
- * another worker takes it and the run completes. The coordinator SIGKILLed while it commits the
- * outputs over a previous output: the previous output stays whole, a new coordinator commits, and
+ * another worker takes it and the run completes. The reducer SIGKILLed while it commits the
+ * outputs over a previous output: the previous output stays whole, a new reducer commits, and
  * the sinks hold one copy of the rows (the CSV equals memory mode; each day folder of the Parquet
  * output holds one object). A parent of the chunks delivered again does not start the day reduces
  * twice, and a commit job delivered again after its run was recorded done changes nothing.
@@ -50,7 +50,7 @@ async function parquetRows(folder: string): Promise<number> {
   }
 }
 
-/** Enqueues the run (CSV and Parquet-by-day outputs) on `workers` workers and a coordinator. */
+/** Enqueues the run (CSV and Parquet-by-day outputs) on `workers` workers and a reducer. */
 async function startRun(workers: number) {
   const fleet = await world.startFleet(PREFIX, workers);
   const csv = join(world.work, 'fleet.csv');
@@ -116,22 +116,22 @@ test('a worker SIGKILLed while it reduces a day: another worker takes the day ag
   );
 }, 300_000);
 
-test('the coordinator SIGKILLed while it commits over a previous output: that output stays whole, a new coordinator commits once', async () => {
+test('the reducer SIGKILLed while it commits over a previous output: that output stays whole, a new reducer commits once', async () => {
   // The same run again (a new attempt of the same run id) over the outputs of the previous test.
   const csv = join(world.work, 'fleet.csv');
   expect(existsSync(csv), 'needs the output of the previous test').toBe(true);
   const run = await startRun(2);
-  const { coordinator } = run.fleet;
+  const { reducer } = run.fleet;
   await pollFor(
     'the CSV being committed',
-    () => (existsSync(`${csv}.${hostname()}.${coordinator.process.pid}.tmp`) ? true : undefined),
+    () => (existsSync(`${csv}.${hostname()}.${reducer.process.pid}.tmp`) ? true : undefined),
     { timeoutMs: 180_000, everyMs: 2 },
   );
-  coordinator.process.kill('SIGKILL');
+  reducer.process.kill('SIGKILL');
   const killedAt = Date.now();
   // Mid-publish, readers still see the previous output, whole.
   await expectSameCsv(csv, world.memoryCsv('month'));
-  await world.coordinator(PREFIX, { name: 'coordinator-again' });
+  await world.reducer(PREFIX, { name: 'reducer-again' });
 
   const record = await expectOneCopy(run);
   const commit = await withQueue(
@@ -140,7 +140,7 @@ test('the coordinator SIGKILLed while it commits over a previous output: that ou
   );
   expect(commit.stalledCounter, 'the commit job was taken again after the kill').toBe(1);
   console.log(
-    `[commit death] the new coordinator took the commit job ${((commit.processedOn! - killedAt) / 1000).toFixed(1)} s ` +
+    `[commit death] the new reducer took the commit job ${((commit.processedOn! - killedAt) / 1000).toFixed(1)} s ` +
       `after the kill and finished it in ${((commit.finishedOn! - commit.processedOn!) / 1000).toFixed(1)} s`,
   );
   finished = { runId: record.runId, csv, folder: run.folder };

@@ -2,7 +2,7 @@
  * Secrets stay out of everything a person or a log collector sees. A fleet runs against a Redis that
  * requires a password (given in the URL), an S3 secret key in the environment and a board with basic
  * auth; runs succeed and fail, wrong credentials are tried. Every line of every process (workers,
- * coordinator, board, enqueue, status, failing commands) and everything the fleet keeps in Redis
+ * reducer, board, enqueue, status, failing commands) and everything the fleet keeps in Redis
  * (run records and reports, job payloads and results, events) is searched for the secrets.
  */
 import { join } from 'node:path';
@@ -56,14 +56,14 @@ test('the Redis password, the S3 secret key and the board password appear in no 
 
   const processes = await Promise.all([
     world.start('worker', [...fleet, '--threads', '2'], { name: 'worker' }),
-    world.start('coordinator', fleet, { name: 'coordinator' }),
+    world.start('reducer', fleet, { name: 'reducer' }),
     world.start('board', [...fleet, '--port', '0'], { name: 'board' }),
     // Workers whose S3 endpoint is down: their runs fail, and the failures are logged with their causes.
     world.start('worker', [...fleetArgs(redis.url, 'secrets-down'), '--threads', '1'], {
       name: 'worker (S3 down)',
       env: { OCPSUM_S3_ENDPOINT: `http://127.0.0.1:${await freePort()}` },
     }),
-    world.start('coordinator', fleetArgs(redis.url, 'secrets-down'), { name: 'coordinator (S3 down)' }),
+    world.start('reducer', fleetArgs(redis.url, 'secrets-down'), { name: 'reducer (S3 down)' }),
   ]);
   for (const p of processes) outputs.push({ name: p.name, text: p.all });
   let runId = '';

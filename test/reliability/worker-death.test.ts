@@ -94,7 +94,7 @@ test('each of 3 workers SIGKILLed once mid-chunk, replaced after each kill: the 
 
 test('a chunk whose workers die more often than maxStalledCount allows fails the run instead of hanging; nothing is written', async () => {
   const prefix = 'stall-limit';
-  await world.coordinator(prefix);
+  await world.reducer(prefix);
   const out = join(world.work, 'stall-limit.csv');
   // One chunk holding the whole dataset, so it runs long enough to be caught each time.
   const enqueue = world.ocpsum(
@@ -120,7 +120,7 @@ test('a chunk whose workers die more often than maxStalledCount allows fails the
 
 test('a run that no worker serves fails at its deadline, saying how far it got', async () => {
   const prefix = 'deadline';
-  await world.coordinator(prefix);
+  await world.reducer(prefix);
   const out = join(world.work, 'deadline.csv');
   const result = await world.ocpsum(
     world.enqueue('month', prefix, ['--chunk-rows', '50000', '--deadline', '3', '--out', out, '--wait']),

@@ -17,7 +17,7 @@ export interface FleetOptions {
 }
 
 export interface FleetProcess {
-  role: 'worker' | 'coordinator';
+  role: 'worker' | 'reducer';
   name: string;
   pid: number;
   /** Spawn → its ready log line. */
@@ -60,7 +60,7 @@ export function fleetEnv(s3: S3Server, tmp: string): NodeJS.ProcessEnv {
   };
 }
 
-/** A worker or coordinator, spawned and followed until it logs that it is ready. */
+/** A worker or reducer, spawned and followed until it logs that it is ready. */
 async function startProcess(
   options: FleetOptions,
   role: FleetProcess['role'],
@@ -97,7 +97,7 @@ async function startProcess(
   return { process: { role, name, pid: child.process.pid!, startupMs }, child };
 }
 
-/** The fleet of one size: N workers and one coordinator, started one after the other. */
+/** The fleet of one size: N workers and one reducer, started one after the other. */
 export class Fleet {
   readonly processes: FleetProcess[] = [];
   private readonly children: Child[] = [];
@@ -109,7 +109,7 @@ export class Fleet {
     for (let i = 1; i <= workers; i++) {
       await this.add('worker', `worker-${i}`, [...common, '--threads', String(this.options.threads)]);
     }
-    await this.add('coordinator', 'coordinator', common);
+    await this.add('reducer', 'reducer', common);
   }
 
   private async add(role: FleetProcess['role'], name: string, args: string[]): Promise<void> {

@@ -248,7 +248,7 @@ async function bench(flags: Flags): Promise<number> {
           const fleet = new Fleet({ cli: CLI, redis, s3, prefix: 'bench', threads: flags.threads, tmp: fleetTmp });
           const stopFleet = cleanup.add(`stop the ${label} fleet`, () => fleet.stop());
           try {
-            progress(`${label}: starting ${flags.workers} workers × ${flags.threads} threads and a coordinator…`);
+            progress(`${label}: starting ${flags.workers} workers × ${flags.threads} threads and a reducer…`);
             await fleet.start(flags.workers);
             const runs: FleetRun[] = [];
             for (let r = 1; r <= repeat; r++) {

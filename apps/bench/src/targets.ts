@@ -15,7 +15,7 @@ interface Target {
   /** The in-memory command's peak RSS. */
   memoryMb?: number;
   workerMb?: number;
-  /** The coordinator's peak RSS: it commits the outputs. */
+  /** The reducer's peak RSS: it commits the outputs. */
   commitMb?: number;
   /** The part of the fleet's wall time after its last chunk (day reduces and commit), a fraction. */
   afterChunksShare?: number;

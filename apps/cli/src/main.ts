@@ -21,12 +21,18 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
     process.env.DUCKDB_JE_MALLOC_CONF ??= 'dirty_decay_ms:0,muzzy_decay_ms:0';
     return (await import('./commands/worker.js')).workerCommand();
   },
-  coordinator: async () => (await import('./commands/coordinator.js')).coordinatorCommand(),
+  reducer: async () => (await import('./commands/reducer.js')).reducerCommand(),
   board: async () => (await import('./commands/board.js')).boardCommand(),
   pg: async () => (await import('./commands/pg.js')).pgCommand(),
   generate: async () => (await import('./commands/generate.js')).generateCommand(),
   demo: async () => (await import('./commands/demo.js')).demoCommand(),
 };
+
+/**
+ * Old command names, kept for one release: each runs the command it names after one line on stderr
+ * saying so. `ocpsum --help` lists only the new names.
+ */
+const DEPRECATED: Record<string, string> = { coordinator: 'reducer' };
 
 const program = new Command('ocpsum')
   .description('OpenShift usage reports → cost-management daily summaries')
@@ -34,8 +40,14 @@ const program = new Command('ocpsum')
 
 try {
   const named = process.argv[2];
-  const wanted = named && named in COMMANDS ? [named] : Object.keys(COMMANDS);
-  for (const name of wanted) program.addCommand(await COMMANDS[name]());
+  const alias = named !== undefined && Object.hasOwn(DEPRECATED, named) ? named : undefined;
+  if (alias) console.error(`ocpsum: "ocpsum ${alias}" is deprecated; use "ocpsum ${DEPRECATED[alias]}"`);
+  const asked = alias ? DEPRECATED[alias] : named;
+  const wanted = asked !== undefined && Object.hasOwn(COMMANDS, asked) ? [asked] : Object.keys(COMMANDS);
+  for (const name of wanted) {
+    const command = await COMMANDS[name]();
+    program.addCommand(alias ? command.alias(alias) : command);
+  }
   await program.parseAsync();
 } catch (error) {
   // Users see what is wrong, not a stack trace; OCPSUM_DEBUG=1 shows the stack.

@@ -1,4 +1,13 @@
-export * from './interfaces.js';
+export {
+  REPORT_TYPES,
+  type NodeRole,
+  type Reference,
+  type ReportType,
+  type RowCounts,
+  type RunSpec,
+  type SummaryCounts,
+  type SummaryRow,
+} from './interfaces.js';
 export {
   INFRASTRUCTURE_USAGE_COST,
   SUMMARY_COLUMNS,
@@ -10,15 +19,9 @@ export {
   type ColumnKind,
 } from './columns.js';
 export { InputError, LabelError } from './errors.js';
-export {
-  ALWAYS_ENABLED_KEY,
-  LabelNormalizer,
-  mergeLabelJson,
-  parseLabels,
-  type Labels,
-} from './labels.js';
-export { APISERVER_NAMESPACE, INFRA_LABEL, marksInfra } from './node-roles.js';
-export { CostCategories, likeToRegExp } from './like.js';
-export { monthBounds, referenceSchema, runSpec, runSpecSchema, type RunSpecInput } from './run-spec.js';
-export { sqlIdentifier, sqlString } from './sql-text.js';
+export { ALWAYS_ENABLED_KEY, LabelNormalizer, mergeLabelJson, parseLabels } from './labels.js';
+export { APISERVER_NAMESPACE, marksInfra } from './node-roles.js';
+export { CostCategories } from './cost-categories.js';
+export { monthBounds, runSpec, runSpecSchema } from './run-spec.js';
+export { sqlString, validIdentifier } from './sql-text.js';
 export { redactUrl } from './redact.js';

@@ -8,7 +8,7 @@ import type { Labels } from './labels.js';
 export const APISERVER_NAMESPACE = 'openshift-kube-apiserver';
 
 /** The raw node label (before the enabled-key filter) that makes a node infra, and its value. */
-export const INFRA_LABEL = { key: 'node_role_kubernetes_io', value: 'infra' } as const;
+const INFRA_LABEL = { key: 'node_role_kubernetes_io', value: 'infra' } as const;
 
 /** Whether a node's raw labels mark it infra. */
 export function marksInfra(labels: Labels): boolean {

@@ -3,7 +3,7 @@ import type { RunSpec } from './interfaces.js';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
 
-export const referenceSchema = z.strictObject({
+const referenceSchema = z.strictObject({
   enabledKeys: z.array(z.string().min(1)),
   costCategories: z.array(z.strictObject({ id: z.number().int(), pattern: z.string() })),
   nodeRoles: z.array(

@@ -4,8 +4,8 @@ export function sqlString(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
 
-/** Identifiers are validated, never quoted from arbitrary input. */
-export function sqlIdentifier(name: string): string {
+/** An identifier, returned unchanged once validated: identifiers are never quoted from arbitrary input. */
+export function validIdentifier(name: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(name)) {
     throw new Error(`invalid identifier "${name}": use letters, digits and _ (at most 63), not starting with a digit`);
   }

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { sqlIdentifier, sqlString } from '../src/index.js';
+import { sqlString, validIdentifier } from '../src/index.js';
 
 test('sqlString doubles quotes and refuses NUL', () => {
   expect(sqlString("it's")).toBe("'it''s'");
@@ -7,9 +7,9 @@ test('sqlString doubles quotes and refuses NUL', () => {
   expect(() => sqlString('a\0b')).toThrow(/NUL/);
 });
 
-test('sqlIdentifier accepts plain names only', () => {
-  expect(sqlIdentifier('reporting_ocpusagelineitem_daily_summary')).toBe('reporting_ocpusagelineitem_daily_summary');
+test('validIdentifier accepts plain names only', () => {
+  expect(validIdentifier('reporting_ocpusagelineitem_daily_summary')).toBe('reporting_ocpusagelineitem_daily_summary');
   for (const bad of ['', '1abc', 'a-b', 'a b', 'a;drop', '"x"', 'a'.repeat(64)]) {
-    expect(() => sqlIdentifier(bad)).toThrow(/invalid identifier/);
+    expect(() => validIdentifier(bad)).toThrow(/invalid identifier/);
   }
 });

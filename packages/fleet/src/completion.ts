@@ -9,7 +9,8 @@ import { finalizeSummary, stopwatch } from '@ocpsum/kernel';
 import { commitOutputs, stageOutputs, type StagedFile, type Staging } from '@ocpsum/sinks';
 import { finishRun, type FleetEvents } from './events.js';
 import type { ChunkReport } from './payloads.js';
-import { PROCESS_ID, peakRssBytes } from './process-id.js';
+import { peakRssBytes } from './peak-rss.js';
+import { PROCESS_ID } from './process-id.js';
 import type { RunRecords, RunReport } from './run-records.js';
 
 /** A finalized, staged part of a run's summary. */

@@ -37,17 +37,18 @@ export interface EnqueueResult {
   dataset: Dataset;
 }
 
-/** Plans runs from Parquet footers and puts them on the queues: a flow of chunks under a reduce job, or one whole job. */
+/**
+ * What `ocpsum enqueue` runs: plans a run from its Parquet footers and puts it on the queues, a flow
+ * of chunks under a reduce job, or one whole job. What follows the chunks is the Reducer's (the
+ * `ocpsum reducer` process).
+ */
 export class Coordinator {
   private readonly flows: FlowProducer;
   private readonly whole: Queue;
   private readonly chunks: Queue;
   private readonly records: RunRecords;
 
-  constructor(
-    connection: Redis,
-    private readonly prefix: string,
-  ) {
+  constructor(connection: Redis, prefix: string) {
     this.flows = new FlowProducer({ connection, prefix: queuePrefix(prefix) });
     this.whole = new Queue(QUEUES.whole, { connection, prefix: queuePrefix(prefix) });
     this.chunks = new Queue(QUEUES.chunks, { connection, prefix: queuePrefix(prefix) });

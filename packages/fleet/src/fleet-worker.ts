@@ -34,7 +34,8 @@ import {
   type ChunkReport,
   type WholeJob,
 } from './payloads.js';
-import { PROCESS_ID, peakRssBytes } from './process-id.js';
+import { peakRssBytes } from './peak-rss.js';
+import { PROCESS_ID } from './process-id.js';
 import { getFile, putFile } from './redis-files.js';
 import { RunRecords } from './run-records.js';
 import { StoreCache } from './store-cache.js';

@@ -1,4 +1,3 @@
-export { generateFromManifest, type ManifestOptions } from './manifest.js';
-export { ManifestError } from './manifest-schema.js';
-export { generateSynthetic, type SyntheticOptions } from './synthetic.js';
+export { generateFromManifest } from './manifest.js';
+export { generateSynthetic } from './synthetic.js';
 export type { GenerateResult } from './writer.js';

@@ -226,9 +226,7 @@ const manifest = z.strictObject({
 export type Manifest = z.infer<typeof manifest>;
 export type GeneratorSpec = z.infer<typeof generator>;
 export type NodeSpec = z.infer<typeof node>;
-export type NamespaceSpec = z.infer<typeof namespace>;
 export type PodSpec = z.infer<typeof pod>;
-export type VolumeSpec = z.infer<typeof volume>;
 export type VirtualMachineSpec = z.infer<typeof virtualMachine>;
 export type UsageSpec = z.infer<typeof usage>;
 

@@ -2,7 +2,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { generateFromManifest, ManifestError } from '../src/index.js';
+import { generateFromManifest } from '../src/index.js';
+import { ManifestError } from '../src/manifest-schema.js';
 import { Reader, scratch } from './duck.js';
 
 const id = { org: 'org1234567', source: 'c0ffee00-0000-4000-8000-000000000002', year: 2025, month: 10 };

@@ -17,7 +17,7 @@ import {
   SUMMARY_ORDER_BY,
   SUMMARY_SQL_TYPES,
   mergeLabelJson,
-  sqlIdentifier,
+  validIdentifier,
   summaryColumns,
   type RowCounts,
   type RunSpec,
@@ -27,21 +27,21 @@ import {
 import { paramsFor, sqlStatement } from './sql-files.js';
 
 /** The namespaces of unallocated rows (docs/rules.md §8), matched against the cost categories too. */
-export const UNALLOCATED_NAMESPACES = ['Platform unallocated', 'Worker unallocated'] as const;
+const UNALLOCATED_NAMESPACES = ['Platform unallocated', 'Worker unallocated'] as const;
 
 
 /** `CREATE TABLE {schema}.summary`: every column of SUMMARY_COLUMNS in its order, `pod` included. */
-export function summaryTableDdl(schema: string): string {
+function summaryTableDdl(schema: string): string {
   const columns = Object.entries(SUMMARY_COLUMNS)
     .map(([name, kind]) => `${name} ${SUMMARY_SQL_TYPES[kind]}`)
     .join(', ');
-  return `CREATE TABLE ${sqlIdentifier(schema)}.summary (${columns})`;
+  return `CREATE TABLE ${validIdentifier(schema)}.summary (${columns})`;
 }
 
 
 /** `SELECT` of the summary's output columns (`pod` only with `byPod`) in row order. */
 export function summarySelect(schema: string, byPod: boolean): string {
-  return `SELECT ${summaryColumns(byPod).join(', ')} FROM ${sqlIdentifier(schema)}.summary ORDER BY ${SUMMARY_ORDER_BY}`;
+  return `SELECT ${summaryColumns(byPod).join(', ')} FROM ${validIdentifier(schema)}.summary ORDER BY ${SUMMARY_ORDER_BY}`;
 }
 
 export interface FinalizeResult {
@@ -67,7 +67,7 @@ const HELPER_TABLES: Record<string, string> = {
  * `finalize` makes them. Read it in order with `summarySelect` (or ORDER BY core's `SUMMARY_ORDER_BY`).
  */
 export async function finalizeSummary(db: DuckDBConnection, schema: string, spec: RunSpec): Promise<FinalizeResult> {
-  const s = sqlIdentifier(schema);
+  const s = validIdentifier(schema);
   const run = async (file: string, params: Record<string, DuckDBValue> = {}) => {
     const sql = sqlStatement(`finalize/${file}.sql`, { schema: s });
     return db.run(sql, paramsFor(sql, params));
@@ -201,6 +201,6 @@ export async function readSummaryRows(db: DuckDBConnection, schema: string, byPo
   const columns = summaryColumns(byPod).map((c) =>
     SUMMARY_COLUMNS[c] === 'date' ? `strftime(${c}, '%Y-%m-%d') AS ${c}` : c,
   );
-  const sql = `SELECT ${columns.join(', ')} FROM ${sqlIdentifier(schema)}.summary ORDER BY ${SUMMARY_ORDER_BY}`;
+  const sql = `SELECT ${columns.join(', ')} FROM ${validIdentifier(schema)}.summary ORDER BY ${SUMMARY_ORDER_BY}`;
   return (await db.runAndReadAll(sql)).getRowObjectsJS() as unknown as SummaryRow[];
 }

@@ -6,19 +6,10 @@ export {
   PARTIAL_TABLES,
   PARTIAL_TABLE_NAMES,
   partialTablesDdl,
-  type ColumnType,
-  type MergeRule,
   type PartialTable,
   type PartialTableName,
 } from './partial-tables.js';
 export { kernelPartial, stopwatch, summarize, type Summary } from './summarize.js';
-export { packedRelations, partialParts, partName, writePartialFile, type PackedPart } from './partial-file.js';
-export { mergePartials, unionOf, type PartialSource } from './merge.js';
-export {
-  finalizeSummary,
-  readSummaryRows,
-  summarySelect,
-  summaryTableDdl,
-  UNALLOCATED_NAMESPACES,
-  type FinalizeResult,
-} from './finalize.js';
+export { partialParts, partName, writePartialFile } from './partial-file.js';
+export { mergePartials, type PartialSource } from './merge.js';
+export { finalizeSummary, readSummaryRows, summarySelect } from './finalize.js';

@@ -6,7 +6,7 @@ import {
   marksInfra,
   monthBounds,
   parseLabels,
-  sqlIdentifier,
+  validIdentifier,
   sqlString,
   type ReportType,
   type RunSpec,
@@ -43,11 +43,11 @@ export async function runKernel(
   spec: RunSpec,
   schema: string,
 ): Promise<void> {
-  const into = sqlIdentifier(schema);
-  const step = async <T>(work: (kernel: Kernel) => Promise<T>): Promise<T> => {
+  const into = validIdentifier(schema);
+  const step = async <T>(work: (kernel: KernelStep) => Promise<T>): Promise<T> => {
     const db = await connect();
     try {
-      return await work(new Kernel(db, spec, into));
+      return await work(new KernelStep(db, spec, into));
     } finally {
       db.closeSync();
     }
@@ -118,7 +118,7 @@ interface LabelSource {
 }
 
 /** One step of a kernel run, on its own connection, inserting into the run's partial tables. */
-class Kernel {
+class KernelStep {
   private readonly labels: LabelNormalizer;
 
   constructor(

@@ -5,7 +5,7 @@
  * and commutative: any cut of the input, merged in any order and any grouping, gives the same tables.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { sqlIdentifier } from '@ocpsum/core';
+import { validIdentifier } from '@ocpsum/core';
 import { packedRelations } from './partial-file.js';
 import {
   KERNEL_KEYED_TABLES,
@@ -36,7 +36,7 @@ export async function mergePartials(
   into: string,
   options: { kernelOutput?: boolean } = {},
 ): Promise<void> {
-  const target = sqlIdentifier(into);
+  const target = validIdentifier(into);
   if (options.kernelOutput && sources.length !== 1) throw new Error('a kernel output is one source');
   const statements = PARTIAL_TABLE_NAMES.flatMap((table) => {
     const source = unionOf(table, sources);
@@ -52,14 +52,14 @@ export async function mergePartials(
 }
 
 /** The rows of `table` in every source, as one relation with the contract's columns; null when none has any. */
-export function unionOf(table: PartialTableName, sources: readonly PartialSource[]): string | null {
+function unionOf(table: PartialTableName, sources: readonly PartialSource[]): string | null {
   const columns = Object.keys(PARTIAL_TABLES[table].columns)
     .map((c) => `"${c}"`)
     .join(', ');
   const parts: string[] = [];
   for (const source of sources) {
     if ('schema' in source) {
-      parts.push(`SELECT ${columns} FROM ${sqlIdentifier(source.schema)}.${table}`);
+      parts.push(`SELECT ${columns} FROM ${validIdentifier(source.schema)}.${table}`);
     } else if (source.packed.length) {
       parts.push(`SELECT ${columns} FROM ${packedRelations(source.packed)[table]}`);
     }

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { sqlIdentifier, sqlString } from '@ocpsum/core';
+import { validIdentifier, sqlString } from '@ocpsum/core';
 import {
   PARTIAL_TABLES,
   PARTIAL_TABLE_NAMES,
@@ -23,12 +23,12 @@ export type PackedPart = { day: string } | 'window';
 
 const columnsOf = (table: PartialTableName) => Object.keys(PARTIAL_TABLES[table].columns as PartialTable['columns']);
 /** Column names are the contract's own (some are keywords, such as `interval`): validated, then quoted. */
-const name = (column: string) => `"${sqlIdentifier(column)}"`;
+const name = (column: string) => `"${validIdentifier(column)}"`;
 const packed = (table: PartialTableName, column: string) => name(`${table}__${column}`);
 
 /** The days a partial holds rows of, `YYYY-MM-DD`, in order. */
 export async function partialDays(db: DuckDBConnection, schema: string): Promise<string[]> {
-  const s = sqlIdentifier(schema);
+  const s = validIdentifier(schema);
   const days = PARTIAL_TABLE_NAMES.map((t) => `SELECT day FROM ${s}.${t}`).join(' UNION ');
   const reader = await db.runAndReadAll(`SELECT strftime(day, '%Y-%m-%d') AS day FROM (${days}) ORDER BY day`);
   return (reader.getColumnsObjectJS() as { day: string[] }).day;
@@ -49,7 +49,7 @@ export async function writePartialFile(
   part: PackedPart,
   path: string,
 ): Promise<void> {
-  const s = sqlIdentifier(schema);
+  const s = validIdentifier(schema);
   const sections = PARTIAL_TABLE_NAMES.map((table) => {
     const columns = columnsOf(table).map((c) => `${name(c)} AS ${packed(table, c)}`);
     const windowTable = WINDOW_TABLES.includes(table);

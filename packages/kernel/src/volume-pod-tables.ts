@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { sqlIdentifier } from '@ocpsum/core';
+import { validIdentifier } from '@ocpsum/core';
 import type { FileSchema } from './sql/scan.js';
 import { volumePodSetQuery } from './sql/volume-pods.js';
 
@@ -18,7 +18,7 @@ const pending = new Map<string, Promise<void>>();
 export async function volumePodTable(db: DuckDBConnection, storageFiles: FileSchema[]): Promise<string> {
   const hash = createHash('sha256');
   for (const f of storageFiles) hash.update(`${f.path}\n${f.rows}\n`);
-  const name = sqlIdentifier(`volume_pods_${hash.digest('hex').slice(0, 24)}`);
+  const name = validIdentifier(`volume_pods_${hash.digest('hex').slice(0, 24)}`);
   const previous = pending.get(name) ?? Promise.resolve();
   const mine = previous.catch(() => undefined).then(() => createIfMissing(db, name, storageFiles));
   pending.set(name, mine);

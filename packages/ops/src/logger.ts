@@ -36,7 +36,7 @@ const SECRET_ENV = [
 ];
 
 /**
- * Structured logs of a long-running process (`role`: worker, coordinator, board): pino JSON on
+ * Structured logs of a long-running process (`role`: worker, reducer, board): pino JSON on
  * stderr, one line per event, with `role` and `process` (host:pid, the id run reports use).
  * Secrets are kept out twice: known fields are redacted, and every line is scrubbed of URL
  * passwords (`scheme://user:***@host`) and of the values of secret environment variables.

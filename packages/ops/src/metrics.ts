@@ -8,7 +8,7 @@ export type QueueCounts = () => Promise<Record<string, Record<string, number>>>;
  * The fleet's Prometheus metrics, one registry per process. Counters move through `events`
  * (handed to FleetWorker / Reducer); queue depths are read from Redis on each scrape.
  *
- * Runs are counted by the process that records their verdict (the coordinator for chunked runs
+ * Runs are counted by the process that records their verdict (the reducer for chunked runs
  * and for failures it detects, a worker for whole-dataset runs): sum over processes.
  */
 export class FleetMetrics {

@@ -1,10 +1,9 @@
 import type pg from 'pg';
-import { sqlIdentifier } from '@ocpsum/core';
+import { validIdentifier } from '@ocpsum/core';
 import type { SummaryTable } from './postgres-schema.js';
 
-/** koku's tables that the summary's foreign keys reference. */
+/** koku's report period table, which the summary's `report_period_id` references. */
 export const REPORT_PERIOD_TABLE = 'reporting_ocpusagereportperiod';
-export const COST_CATEGORY_KEY_TABLE = 'reporting_ocp_cost_category';
 
 interface Reference {
   /** `schema.table`, validated identifiers. */
@@ -27,7 +26,7 @@ async function foreignKeys(client: pg.Client, table: SummaryTable): Promise<Map<
   return new Map(
     rows.map((r) => [
       r.column,
-      { table: `${sqlIdentifier(r.schema)}.${sqlIdentifier(r.table)}`, column: sqlIdentifier(r.ref_column) },
+      { table: `${validIdentifier(r.schema)}.${validIdentifier(r.table)}`, column: validIdentifier(r.ref_column) },
     ]),
   );
 }
@@ -60,7 +59,7 @@ export async function checkReferences(
   if (reportPeriodId !== null) {
     let period = keys.get('report_period_id');
     if (!period) {
-      const name = `${sqlIdentifier(table.schema)}.${REPORT_PERIOD_TABLE}`;
+      const name = `${validIdentifier(table.schema)}.${REPORT_PERIOD_TABLE}`;
       const { rows: found } = await client.query<{ found: string | null }>('SELECT to_regclass($1)::text AS found', [
         name,
       ]);

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { sqlIdentifier } from '@ocpsum/core';
+import { validIdentifier } from '@ocpsum/core';
 import {
   createPartition,
   hasPartitionTracking,
@@ -65,7 +65,7 @@ export async function ensureMonthPartitions(
   if (months.every((m) => present.has(m.name))) return months.map((m) => ({ name: m.name, state: 'present' }));
 
   const tracking = await hasPartitionTracking(client, table.schema);
-  const column = sqlIdentifier(table.partitionColumn);
+  const column = validIdentifier(table.partitionColumn);
   const result: MonthPartition[] = [];
   await client.query('BEGIN');
   try {
@@ -79,7 +79,7 @@ export async function ensureMonthPartitions(
       }
       if (table.defaultPartition !== null) {
         const { rows } = await client.query<{ found: boolean }>(
-          `SELECT EXISTS (SELECT 1 FROM ${sqlIdentifier(table.schema)}.${sqlIdentifier(table.defaultPartition)}
+          `SELECT EXISTS (SELECT 1 FROM ${validIdentifier(table.schema)}.${validIdentifier(table.defaultPartition)}
                           WHERE ${column} >= $1 AND ${column} < $2) AS found`,
           [month.from, month.to],
         );

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { sqlIdentifier, type NodeRole, type Reference } from '@ocpsum/core';
+import { validIdentifier, type NodeRole, type Reference } from '@ocpsum/core';
 import { closeClient, connectPostgres, parsePostgresTarget, reasonOf } from './postgres-target.js';
 import {
   COST_CATEGORY_TABLE,
@@ -34,7 +34,7 @@ export async function readPostgresReference(target: string): Promise<PostgresRef
   } catch (error) {
     throw fail(reasonOf(error));
   }
-  const schema = sqlIdentifier(parsed.schema);
+  const schema = validIdentifier(parsed.schema);
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const missing = await missingTables(client, schema, REFERENCE_TABLES);

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { sqlIdentifier, sqlString, summaryColumns, type SummaryRow } from '@ocpsum/core';
+import { validIdentifier, sqlString, summaryColumns, type SummaryRow } from '@ocpsum/core';
 
 /** koku's tables, created by the sink (summary) or `ocpsum pg init` (all) when missing. */
 export const SUMMARY_TABLE = 'reporting_ocpusagelineitem_daily_summary';
@@ -98,9 +98,9 @@ export const DEFAULT_PARTITION = `${SUMMARY_TABLE}_default`;
  * koku's report period and cost category tables are not ocpsum's (reference data may come from a file).
  */
 function summaryDdl(schema: string): string[] {
-  const s = sqlIdentifier(schema);
+  const s = validIdentifier(schema);
   const columns = [['uuid', 'uuid NOT NULL'] as const, ...Object.entries(WRITTEN_TYPES), ...COST_COLUMNS].map(
-    ([c, type]) => `  ${sqlIdentifier(c)} ${type}`,
+    ([c, type]) => `  ${validIdentifier(c)} ${type}`,
   );
   return [
     `CREATE TABLE IF NOT EXISTS ${s}.${SUMMARY_TABLE} (\n${columns.join(',\n')},\n` +
@@ -110,7 +110,7 @@ function summaryDdl(schema: string): string[] {
 }
 
 function referenceDdl(schema: string): string[] {
-  const s = sqlIdentifier(schema);
+  const s = validIdentifier(schema);
   return [
     `CREATE TABLE IF NOT EXISTS ${s}.${ENABLED_KEYS_TABLE} (
   uuid uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -145,7 +145,7 @@ async function runDdl(client: pg.Client, schema: string, work: () => Promise<voi
   await client.query('BEGIN');
   try {
     await client.query("SELECT pg_advisory_xact_lock(hashtextextended('ocpsum ddl', 0))");
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${sqlIdentifier(schema)}`);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${validIdentifier(schema)}`);
     await work();
     await client.query('COMMIT');
   } catch (error) {
@@ -197,7 +197,7 @@ export async function describeSummaryTable(client: pg.Client, schema: string): P
   const ranged = row.strategy === 'r' && row.keys === 1 && row.column !== null;
   return {
     schema,
-    name: `${sqlIdentifier(schema)}.${SUMMARY_TABLE}`,
+    name: `${validIdentifier(schema)}.${SUMMARY_TABLE}`,
     oid: row.oid,
     columns: new Map(columns.rows.map((c) => [c.name, c.type])),
     partitionColumn: ranged ? row.column : null,
@@ -217,7 +217,7 @@ export async function partitionNames(client: pg.Client, table: SummaryTable): Pr
 /** Whether the schema has koku's partition tracking table, whose trigger creates the partitions registered in it. */
 export async function hasPartitionTracking(client: pg.Client, schema: string): Promise<boolean> {
   const { rows } = await client.query<{ found: string | null }>('SELECT to_regclass($1)::text AS found', [
-    `${sqlIdentifier(schema)}.${PARTITION_TRACKING_TABLE}`,
+    `${validIdentifier(schema)}.${PARTITION_TRACKING_TABLE}`,
   ]);
   return rows[0].found !== null;
 }
@@ -241,13 +241,13 @@ export async function createPartition(
   partition: PartitionBounds,
   tracking: boolean,
 ): Promise<void> {
-  const name = sqlIdentifier(partition.name);
+  const name = validIdentifier(partition.name);
   if (tracking) {
     const parameters = partition.default
       ? { default: true }
       : { default: false, from: partition.from, to: partition.to };
     await client.query(
-      `INSERT INTO ${sqlIdentifier(table.schema)}.${PARTITION_TRACKING_TABLE}
+      `INSERT INTO ${validIdentifier(table.schema)}.${PARTITION_TRACKING_TABLE}
          (schema_name, table_name, partition_of_table_name, partition_type, partition_col, partition_parameters, active)
        VALUES ($1, $2, $3, 'range', $4, $5::jsonb, true) ON CONFLICT DO NOTHING`,
       [table.schema, name, SUMMARY_TABLE, table.partitionColumn, JSON.stringify(parameters)],
@@ -258,7 +258,7 @@ export async function createPartition(
     ? 'DEFAULT'
     : `FOR VALUES FROM (${sqlString(partition.from)}) TO (${sqlString(partition.to)})`;
   await client.query(
-    `CREATE TABLE IF NOT EXISTS ${sqlIdentifier(table.schema)}.${name} PARTITION OF ${table.name} ${bounds}`,
+    `CREATE TABLE IF NOT EXISTS ${validIdentifier(table.schema)}.${name} PARTITION OF ${table.name} ${bounds}`,
   );
 }
 
@@ -311,7 +311,7 @@ export async function missingTables(client: pg.Client, schema: string, tables: r
   const missing: string[] = [];
   for (const table of tables) {
     const { rows } = await client.query<{ found: string | null }>('SELECT to_regclass($1)::text AS found', [
-      `${sqlIdentifier(schema)}.${sqlIdentifier(table)}`,
+      `${validIdentifier(schema)}.${validIdentifier(table)}`,
     ]);
     if (rows[0].found === null) missing.push(table);
   }

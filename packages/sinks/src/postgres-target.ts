@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { redactUrl, sqlIdentifier } from '@ocpsum/core';
+import { redactUrl, validIdentifier } from '@ocpsum/core';
 import { initTables } from './postgres-schema.js';
 
 /**
@@ -44,7 +44,7 @@ export function parsePostgresTarget(target: string): PostgresTarget {
   if (schemas.length > 1) throw fail('give the schema parameter once');
   const schema = schemas[0] ?? 'public';
   try {
-    sqlIdentifier(schema);
+    validIdentifier(schema);
   } catch (error) {
     throw fail(`schema: ${(error as Error).message}`);
   }

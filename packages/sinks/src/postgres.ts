@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { sqlIdentifier, type RunSpec, type SummaryRow } from '@ocpsum/core';
+import { validIdentifier, type RunSpec, type SummaryRow } from '@ocpsum/core';
 import { copyCsv } from './csv.js';
 import type { Sink } from './interfaces.js';
 import { checkReferences } from './postgres-keys.js';
@@ -43,7 +43,7 @@ export function postgresSink(target: string, spec: RunSpec): Sink {
     }
   };
   const stagingTable = (table: SummaryTable, id: string) =>
-    `${sqlIdentifier(table.schema)}.${sqlIdentifier(`ocpsum_stage_${id}`)}`;
+    `${validIdentifier(table.schema)}.${validIdentifier(`ocpsum_stage_${id}`)}`;
 
   return {
     async stage(source, staging) {
@@ -51,7 +51,7 @@ export function postgresSink(target: string, spec: RunSpec): Sink {
       let folder: string | undefined;
       try {
         const table = await ensureSummaryTable(client, parsed.schema);
-        const columns = writtenColumns(table, spec.byPod).map((c) => sqlIdentifier(c));
+        const columns = writtenColumns(table, spec.byPod).map((c) => validIdentifier(c));
         await checkReferences(client, table, spec.reportPeriodId, await distinctIntegers(source, 'cost_category_id'));
         const stage = stagingTable(table, staging.id);
         // The parts of a run stage at once: one of them creates the table.
@@ -155,7 +155,7 @@ async function replaceRows(
   if (rows[0].found === null) throw new Error(`no staged rows (${stage} is missing): stage the run's parts first`);
   const { text, values } = deleteStatement(table, spec);
   const deleted = (await client.query(text, values)).rowCount ?? 0;
-  const list = `uuid, ${columns.map((c) => sqlIdentifier(c)).join(', ')}`;
+  const list = `uuid, ${columns.map((c) => validIdentifier(c)).join(', ')}`;
   const inserted = (await client.query(`INSERT INTO ${table.name} (${list}) SELECT ${list} FROM ${stage}`)).rowCount ?? 0;
   await client.query(`DROP TABLE ${stage}`);
   return { deleted, inserted };

@@ -1,4 +1,4 @@
-import { SUMMARY_COLUMNS, SUMMARY_ORDER_BY, SUMMARY_SQL_TYPES, sqlIdentifier, type SummaryRow } from '@ocpsum/core';
+import { SUMMARY_COLUMNS, SUMMARY_ORDER_BY, SUMMARY_SQL_TYPES, validIdentifier, type SummaryRow } from '@ocpsum/core';
 import type { SummarySource } from './interfaces.js';
 
 /** The source's table as SQL text: each part validated by core's one identifier rule, never quoted. */
@@ -6,7 +6,7 @@ export function tableName(source: SummarySource): string {
   const parts = source.table.split('.');
   try {
     if (parts.length > 2) throw new Error('too many parts');
-    return parts.map(sqlIdentifier).join('.');
+    return parts.map(validIdentifier).join('.');
   } catch {
     throw new Error(`summary table "${source.table}": expected an identifier or schema.name`);
   }

@@ -7,6 +7,7 @@ import {
   isLoopback,
   startOpsServer,
 } from '@ocpsum/ops';
+import { QUEUES } from '@ocpsum/fleet';
 import { integer } from '../dataset-options.js';
 import { addFleetOptions, type FleetFlags } from '../fleet-options.js';
 import { closeOnSignal } from '../lifecycle.js';
@@ -17,7 +18,9 @@ type BoardFlags = FleetFlags & { port: number; host: string; insecure: boolean; 
 
 export function boardCommand(): Command {
   return addFleetOptions(
-    new Command('board').description('Bull Board for the chunks, reduce and whole queues; also /metrics and /healthz'),
+    new Command('board').description(
+      `Bull Board over the fleet's queues (${Object.values(QUEUES).join(', ')}); also /metrics and /healthz`,
+    ),
   )
     .addOption(
       new Option('--port <port>', 'port to listen on (0: any free port)')

@@ -12,7 +12,7 @@ type WorkerFlags = FleetFlags & MetricsFlags & { threads: number; concurrency: n
 export function workerCommand(): Command {
   return addMetricsOptions(
     addFleetOptions(
-      new Command('worker').description('process chunk and whole-dataset jobs; start as many as you like'),
+      new Command('worker').description('process chunk, day and whole-dataset jobs; start as many as you like'),
     ),
     9464,
   )

@@ -6,12 +6,17 @@ import { addMetricsOptions, processOps, withOpsServer, type MetricsFlags } from 
 import { redactUrl } from '@ocpsum/core';
 import { connectRedis } from '../redis.js';
 
-export function coordinatorCommand(): Command {
+/** The process that runs the Reducer: day reduces and commits, and the failed-job and deadline watch. */
+export function reducerCommand(): Command {
   return addMetricsOptions(
-    addFleetOptions(new Command('coordinator').description('start the day reduces of runs whose chunks are done, commit their outputs, fail broken or overdue runs')),
+    addFleetOptions(
+      new Command('reducer').description(
+        'start the day reduces of runs whose chunks are done, commit their outputs, fail broken or overdue runs',
+      ),
+    ),
     9465,
   ).action(async (flags: FleetFlags & MetricsFlags) => {
-    const ops = processOps('coordinator');
+    const ops = processOps('reducer');
     (await connectRedis(flags.redis)).disconnect();
     const { server, started: reducer } = await withOpsServer(flags, ops, () =>
       Reducer.start({ redisUrl: flags.redis, prefix: flags.prefix, events: ops.events }),
@@ -19,8 +24,8 @@ export function coordinatorCommand(): Command {
     const redis = redactUrl(flags.redis);
     ops.log.info(
       { event: 'ready', redis, prefix: flags.prefix, metrics: `${server.url}/metrics` },
-      `coordinator ${process.pid}: reducing and committing runs on ${redis} prefix {${flags.prefix}}, metrics ${server.url}/metrics`,
+      `reducer ${process.pid}: reducing and committing runs on ${redis} prefix {${flags.prefix}}, metrics ${server.url}/metrics`,
     );
-    closeOnSignal('coordinator', ops.log, [() => reducer.close(), () => server.close()]);
+    closeOnSignal('reducer', ops.log, [() => reducer.close(), () => server.close()]);
   });
 }

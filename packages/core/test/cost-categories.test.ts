@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { CostCategories, likeToRegExp } from '../src/index.js';
+import { CostCategories, likeToRegExp } from '../src/cost-categories.js';
 
 test('LIKE: % any run, _ one character, the rest literal, whole string', () => {
   const like = (pattern: string, value: string) => likeToRegExp(pattern).test(value);

@@ -35,6 +35,15 @@ const ROOT = world.root;
 const MONTH = `data/org1234567/OCP/source=${SOURCE}/year=2025/month=10`;
 const dataset = (root = ROOT) => world.dataset('poc', { root });
 
+/** `enqueue … --wait` of the dataset at `root` in chunks, one attempt each, writing `outs`. */
+const chunkedRun = (root: string, prefix: string, outs: string[]) =>
+  world.enqueue(
+    'poc',
+    prefix,
+    ['--threshold', '1000', '--chunk-rows', '20000', '--attempts', '1', ...outs.flatMap((o) => ['--out', o]), '--wait'],
+    { root },
+  );
+
 // The world's parts under the names the tests use; what they start in `children` stops after each test.
 const children = world.processes;
 let redis: RedisServer;
@@ -133,23 +142,7 @@ test('unreachable S3: run and enqueue fail in seconds naming the endpoint; a wor
   children.push(await startWorker(redis.url, prefix, 'worker (S3 down)', { ...env, ...down }));
   children.push(await startReducer(redis.url, prefix, 'reducer', env));
   const started = Date.now();
-  const result = await ocpsum(
-    [
-      'enqueue',
-      ...dataset(),
-      ...fleetArgs(redis.url, prefix),
-      '--threshold',
-      '1000',
-      '--chunk-rows',
-      '20000',
-      '--attempts',
-      '1',
-      '--out',
-      join(work, 's3-down.csv'),
-      '--wait',
-    ],
-    { env, timeoutMs: 60_000 },
-  );
+  const result = await ocpsum(chunkedRun(ROOT, prefix, [join(work, 's3-down.csv')]), { env, timeoutMs: 60_000 });
   expect(result.code).not.toBe(0);
   expect(result.stdout).toMatch(/: failed/);
   expect(result.stdout).toContain(message);
@@ -196,22 +189,7 @@ test('a fleet run failing on bad input is marked failed, names the file, and lea
   const fleet = await startFleet(redis.url, prefix, 1, env);
   children.push(...fleet.workers, fleet.reducer);
   const outputs = join(work, 'outputs');
-  const args = [
-    'enqueue',
-    ...dataset(root),
-    ...fleetArgs(redis.url, prefix),
-    '--threshold',
-    '1000',
-    '--chunk-rows',
-    '20000',
-    '--attempts',
-    '1',
-    '--out',
-    join(outputs, 'summary.csv'),
-    '--out',
-    `${join(outputs, 'by-day')}/`,
-    '--wait',
-  ];
+  const args = chunkedRun(root, prefix, [join(outputs, 'summary.csv'), `${join(outputs, 'by-day')}/`]);
   await cliOk(args, env);
   const before = await snapshot(outputs);
   expect(Object.keys(before).filter((f) => f.endsWith('.parquet')).length).toBe(31);

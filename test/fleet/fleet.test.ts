@@ -4,8 +4,9 @@
  */
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { expectSameCsv } from '../helpers/csv.js';
+import { expectSameCsv, readCsv } from '../helpers/csv.js';
 import { firstLine, fleetWorld, startOcpsum } from '../helpers/fleet.js';
+import { parquetSummary } from '../helpers/parquet.js';
 
 const world = fleetWorld('fleet', {
   large: { rows: 300_000, seed: 7, memory: true },
@@ -17,12 +18,20 @@ describe('a 300K-row dataset on S3, 3 worker processes and a reducer', () => {
   test('the fleet writes the same rows as memory mode, chunks and day reduces spread over the workers', async () => {
     const { workers } = await world.startFleet('e2e', 3);
     const out = join(world.work, 'fleet.csv');
+    // One Parquet file too: the reducer's commit joins the days' staged Parquet with DuckDB.
+    const parquet = join(world.work, 'fleet.parquet');
     // A day reduce per day (--day-bytes 1), however small the days.
-    const flags = ['--chunk-rows', '20000', '--day-bytes', '1', '--out', out, '--wait'];
+    const flags = ['--chunk-rows', '20000', '--day-bytes', '1', '--out', out, '--out', parquet, '--wait'];
     const { stdout } = await world.cli(world.enqueue('large', 'e2e', flags));
     const runId = firstLine(stdout);
     const rows = await expectSameCsv(out, world.memoryCsv('large'));
     expect(rows).toBeGreaterThan(1000);
+    const csv = await readCsv(out);
+    const cpu = csv.header.indexOf('pod_usage_cpu_core_hours');
+    const cpuHours = csv.rows.reduce((n, row) => n + Number(row[cpu] || 0), 0);
+    const written = await parquetSummary(parquet);
+    expect(written.rows).toBe(rows);
+    expect(written.cpuHours).toBeCloseTo(cpuHours, 6);
 
     const run = (await world.record('e2e', runId))!;
     expect(run.status).toBe('done');

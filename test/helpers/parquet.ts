@@ -46,6 +46,23 @@ export async function writeParquet(
   }
 }
 
+/** Summary rows in the Parquet files at `path` (a file or a glob), and their pod usage CPU core-hours. */
+export async function parquetSummary(path: string): Promise<{ rows: number; cpuHours: number }> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const db = await instance.connect();
+  try {
+    const reader = await db.runAndReadAll(
+      'SELECT count(*)::INTEGER AS n, coalesce(sum(pod_usage_cpu_core_hours), 0)::DOUBLE AS cpu FROM read_parquet($path)',
+      { path },
+    );
+    const [{ n, cpu }] = reader.getRowObjects() as { n: number; cpu: number }[];
+    return { rows: n, cpuHours: cpu };
+  } finally {
+    db.closeSync();
+    instance.closeSync();
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Dataset layout
 

@@ -6,7 +6,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { RowCounts, RunSpec, SummaryCounts } from '@ocpsum/core';
 import { finalizeSummary, stopwatch } from '@ocpsum/kernel';
-import { commitOutputs, stageOutputs, type StagedFile, type Staging } from '@ocpsum/sinks';
+import { commitOutputs, stageOutputs, type Connect, type StagedFile, type Staging } from '@ocpsum/sinks';
 import { finishRun, type FleetEvents } from './events.js';
 import type { ChunkReport } from './payloads.js';
 import { peakRssBytes } from './peak-rss.js';
@@ -68,7 +68,7 @@ export interface CompletedRun {
 export async function commitRun(
   records: RunRecords,
   events: FleetEvents | undefined,
-  db: DuckDBConnection,
+  db: Connect,
   run: CompletedRun,
 ): Promise<void> {
   const clock = stopwatch();

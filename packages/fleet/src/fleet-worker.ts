@@ -239,7 +239,7 @@ export class FleetWorker {
           // A whole job is the run's one chunk.
           await this.records.chunkDone(data.runId, 0);
           const run = { ...data, staging, parts: [part], chunks: [], phases: { fetch: fetchMs, kernel: kernelMs } };
-          await commitRun(this.records, this.options.events, db, run);
+          await commitRun(this.records, this.options.events, async () => db, run);
           return part.rowsIn;
         } finally {
           await dropPartial(db, schema).catch(() => undefined);

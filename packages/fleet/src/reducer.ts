@@ -1,6 +1,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FlowProducer, Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { Redis } from 'ioredis';
 import { openEngine, type Engine } from '@ocpsum/kernel';
 import { discardStaging } from '@ocpsum/sinks';
@@ -45,11 +46,10 @@ export class Reducer {
   private readonly eventConnections: Redis[] = [];
   private readonly queues: Map<string, Queue>;
   private readonly watchdog: NodeJS.Timeout;
+  /** DuckDB, opened by the first commit that joins staged Parquet: most commits need none. */
+  private engine?: Promise<Engine>;
 
-  private constructor(
-    private readonly options: ReducerOptions,
-    private readonly engine: Engine,
-  ) {
+  private constructor(private readonly options: ReducerOptions) {
     this.redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
     this.records = new RunRecords(this.redis, options.prefix);
     const prefix = queuePrefix(options.prefix);
@@ -86,8 +86,17 @@ export class Reducer {
     });
   }
 
+  /** The commit's DuckDB, opened once on first use (a failed open is tried again next time). */
+  private duckdb(): Promise<Engine> {
+    this.engine ??= openEngine(this.options.threads ?? 2).catch((error: unknown) => {
+      this.engine = undefined;
+      throw error;
+    });
+    return this.engine;
+  }
+
   static async start(options: ReducerOptions): Promise<Reducer> {
-    const reducer = new Reducer(options, await openEngine(options.threads ?? 2));
+    const reducer = new Reducer(options);
     await Promise.all([...reducer.workers.map((w) => w.waitUntilReady()), ...reducer.events.map((e) => e.waitUntilReady())]);
     return reducer;
   }
@@ -154,7 +163,8 @@ export class Reducer {
       throw new UnrecoverableError(`run ${data.runId} is ${record.status}`);
     }
     const folder = await scratchFolder(`commit-${data.runId.slice(0, 12)}`);
-    const db = await this.engine.connect();
+    let db: DuckDBConnection | undefined;
+    const connect = async () => (db ??= await (await this.duckdb()).connect());
     try {
       for (const [target] of data.outputs.entries()) {
         await mkdir(join(folder, String(target)), { recursive: true });
@@ -170,9 +180,9 @@ export class Reducer {
         }
       }
       const run = { ...data, staging: { id: data.staging, folder }, parts: days };
-      await commitRun(this.records, this.options.events, db, run);
+      await commitRun(this.records, this.options.events, connect, run);
     } finally {
-      db.closeSync();
+      db?.closeSync();
       await rm(folder, { recursive: true, force: true });
     }
     await this.removeRunKeys(data.runId);
@@ -228,7 +238,7 @@ export class Reducer {
     // BullMQ leaves the connections it was given open.
     for (const connection of this.eventConnections) connection.disconnect();
     this.redis.disconnect();
-    this.engine.close();
+    (await this.engine?.catch(() => undefined))?.close();
   }
 }
 

@@ -1,9 +1,8 @@
 import { copyFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { DATA_SOURCES, sqlString } from '@ocpsum/core';
 import { prepareFile } from './files.js';
-import type { Sink, StagedFile, SummarySource } from './interfaces.js';
+import type { Connect, Sink, StagedFile, SummarySource } from './interfaces.js';
 import { summaryDays } from './summary-sql.js';
 
 /** The order of a whole summary's one staged file, the output itself. */
@@ -23,7 +22,7 @@ export function fileSink(
   target: string,
   extension: string,
   write: (source: SummarySource, path: string, where?: string) => Promise<void>,
-  join_: (parts: string[], path: string, db: DuckDBConnection) => Promise<void>,
+  join_: (parts: string[], path: string, db: Connect) => Promise<void>,
 ): Sink {
   return {
     async stage(source, staging) {

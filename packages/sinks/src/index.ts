@@ -1,4 +1,4 @@
-export type { OutputTiming, StagedFile, Staging, SummarySource } from './interfaces.js';
+export type { Connect, OutputTiming, StagedFile, Staging, SummarySource } from './interfaces.js';
 export { commitOutputs, discardStaging, stageOutputs, writeOutputs } from './outputs.js';
 
 export {

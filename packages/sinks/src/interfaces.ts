@@ -12,6 +12,9 @@ export interface SummarySource {
   table: string;
 }
 
+/** A DuckDB connection opened on first call: a commit that reads no staged Parquet loads no engine. */
+export type Connect = () => Promise<DuckDBConnection>;
+
 /**
  * Where the parts of one run's outputs wait for their commit. Every part of a run names the same
  * `id`; `folder` is local to the process that stages or commits (the fleet carries the files
@@ -53,7 +56,7 @@ export interface Sink {
   /** Writes the rows of `source` aside: files in the staging folder, or rows into a staging table. */
   stage(source: SummarySource, staging: Staging): Promise<StagedFile[]>;
   /** The output made of every part's files, written aside (nothing visible until commit). `db` reads staged Parquet. */
-  prepare(files: readonly StagedFile[], staging: Staging, db: DuckDBConnection): Promise<PreparedOutput>;
+  prepare(files: readonly StagedFile[], staging: Staging, db: Connect): Promise<PreparedOutput>;
   /** Removes what `stage` left outside the staging folder (a run that will not commit), by staging id. */
   discard?(id: string): Promise<void>;
 }

@@ -1,10 +1,9 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import type { RunSpec } from '@ocpsum/core';
 import { csvSink } from './csv.js';
-import type { OutputTiming, PreparedOutput, Sink, StagedFile, Staging, SummarySource } from './interfaces.js';
+import type { Connect, OutputTiming, PreparedOutput, Sink, StagedFile, Staging, SummarySource } from './interfaces.js';
 import { parquetSink } from './parquet.js';
 import { parquetDaysSink } from './parquet-days.js';
 import { postgresSink } from './postgres.js';
@@ -68,7 +67,7 @@ export async function commitOutputs(
   staged: readonly (readonly StagedFile[])[],
   spec: RunSpec,
   staging: Staging,
-  db: DuckDBConnection,
+  db: Connect,
 ): Promise<OutputTiming[]> {
   const order = [...targets.keys()].sort((a, b) => Number(isPostgresTarget(targets[a])) - Number(isPostgresTarget(targets[b])));
   const prepared: PreparedOutput[] = [];
@@ -122,7 +121,7 @@ export async function writeOutputs(
   const staging = { id: `${process.pid}_${Date.now().toString(36)}`, folder, whole: true };
   try {
     const staged = await stageOutputs(targets, source, spec, staging);
-    const committed = await commitOutputs(targets, staged.map((s) => s.files), spec, staging, source.db);
+    const committed = await commitOutputs(targets, staged.map((s) => s.files), spec, staging, async () => source.db);
     return committed.map((c, i) => ({ ...c, ms: c.ms + staged[i].ms }));
   } catch (error) {
     await discardStaging(targets, spec, staging.id);

@@ -36,7 +36,7 @@ export function parquetSink(target: string, spec: RunSpec): Sink {
     'parquet',
     (source, path, where) => copyParquet(source, columns, path, where),
     async (parts, path, db) => {
-      await db.run(`COPY (SELECT * FROM read_parquet([${parts.map(sqlString).join(', ')}])) TO ${sqlString(path)} ${PARQUET}`);
+      await (await db()).run(`COPY (SELECT * FROM read_parquet([${parts.map(sqlString).join(', ')}])) TO ${sqlString(path)} ${PARQUET}`);
     },
   );
 }

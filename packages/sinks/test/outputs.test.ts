@@ -88,7 +88,7 @@ test('parts of distinct days, staged apart in any order, commit to the same outp
         const part = await stageOutputs(targets, { db: source.db, table: `part_${i}` }, spec, staging);
         part.forEach(({ files }, t) => staged[t].push(...files));
       }
-      await commitOutputs(targets, staged, spec, staging, source.db);
+      await commitOutputs(targets, staged, spec, staging, async () => source.db);
     });
     return {
       csv: await readFile(targets[0], 'utf8'),

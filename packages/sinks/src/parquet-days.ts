@@ -6,11 +6,15 @@ import type { Sink } from './interfaces.js';
 import { copyParquet } from './parquet.js';
 import { summaryDays } from './summary-sql.js';
 
+/** The one object of a day: a commit replaces it in one PUT (S3) or rename (a folder). */
+const DAY_OBJECT = 'summary.parquet';
+
 /**
- * A folder or `s3://bucket/prefix` of Parquet by day: one object per day of the summary under
- * `source={uuid}/year={YYYY}/month={MM}/day={DD}/`. Each part stages one file per day it holds; the
- * commit puts the new objects first, then removes the days' older ones, so a day is never empty;
- * days of the window that now have no rows are cleared.
+ * A folder or `s3://bucket/prefix` of Parquet by day: one object per day of the summary,
+ * `source={uuid}/year={YYYY}/month={MM}/day={DD}/summary.parquet`. Each part stages one file per
+ * day it holds. The commit replaces each day's object, so a reader sees a day's old rows or its new
+ * ones, never both and never none, even when the commit dies halfway; then it removes any other
+ * object of the window's days, and the objects of days that now have no rows.
  */
 export function parquetDaysSink(target: string, spec: RunSpec): Sink {
   const columns = summaryColumns(spec.byPod);
@@ -28,18 +32,17 @@ export function parquetDaysSink(target: string, spec: RunSpec): Sink {
     },
     async prepare(files, staging) {
       const store = openStore(target);
-      // One name for every day of this commit: what is not it is older.
-      const name = `summary-${Date.now().toString(36)}-${process.pid}.parquet`;
+      const written = new Set(files.map(({ day }) => dayPrefix(day!) + DAY_OBJECT));
       return {
         target: store.root,
         async commit() {
           try {
             for (const { file, day } of files) {
-              await store.put(dayPrefix(day!) + name, createReadStream(join(staging.folder, file)));
+              await store.put(dayPrefix(day!) + DAY_OBJECT, createReadStream(join(staging.folder, file)));
             }
             for (const day of windowDays(spec)) {
               for await (const object of store.list(dayPrefix(day))) {
-                if (!object.key.endsWith(`/${name}`)) await store.delete(object.key);
+                if (!written.has(object.key)) await store.delete(object.key);
               }
             }
           } finally {

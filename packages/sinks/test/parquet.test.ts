@@ -118,7 +118,7 @@ test('FILE.parquet: every row in compareRows order, with the types ocpsum always
   }
 });
 
-test('a folder: one object per day under source=/year=/month=/day=/; a rewrite replaces them and clears days without rows', async () => {
+test('a folder: one object per day, source=/year=/month=/day=/summary.parquet; a rewrite replaces it in place and clears days without rows and older objects', async () => {
   const days = join(folder, 'days');
   const objects = async () =>
     (await readdir(days, { recursive: true, withFileTypes: true }))
@@ -133,9 +133,7 @@ test('a folder: one object per day under source=/year=/month=/day=/; a rewrite r
   await withSummaryTable(rows, (source) => writeOutputs([days], source, spec()));
   const first = await objects();
   const prefix = `source=${SOURCE}/year=2025/month=10/`;
-  expect(first.filter((o) => o !== other).map((o) => o.slice(0, o.lastIndexOf('/') + 1))).toEqual(
-    ['day=01/', 'day=02/', 'day=31/'].map((d) => prefix + d),
-  );
+  expect(first.filter((o) => o !== other)).toEqual(['day=01/', 'day=02/', 'day=31/'].map((d) => `${prefix}${d}summary.parquet`));
   for (const day of ['01', '02', '31']) {
     const object = first.find((o) => o.startsWith(`${prefix}day=${day}/`))!;
     expect(await parquetRows(join(days, object))).toEqual(
@@ -143,12 +141,12 @@ test('a folder: one object per day under source=/year=/month=/day=/; a rewrite r
     );
   }
 
+  // An object an earlier ocpsum left under one of the days (it named them per commit) goes too.
+  const older = `${prefix}day=02/summary-mf3k2a-4242.parquet`;
+  await writeFile(join(days, older), 'older');
   const later = [row({ usage_start: '2025-10-02', usage_end: '2025-10-02', namespace: 'only' })];
   await withSummaryTable(later, (source) => writeOutputs([days], source, spec()));
   const second = await objects();
-  expect(second.filter((o) => o !== other)).toHaveLength(1);
-  expect(second).toContain(other);
-  const [object] = second.filter((o) => o.startsWith(`${prefix}day=02/`));
-  expect(first).not.toContain(object);
-  expect(await parquetRows(join(days, object))).toEqual(expected(later));
+  expect(second).toEqual([other, `${prefix}day=02/summary.parquet`].sort());
+  expect(await parquetRows(join(days, `${prefix}day=02/summary.parquet`))).toEqual(expected(later));
 });

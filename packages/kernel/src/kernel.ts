@@ -130,6 +130,11 @@ class KernelStep {
     this.labels = normalizerFor(spec.reference.enabledKeys);
   }
 
+  /** The parameters of the window every step's query reads: $start, $end. */
+  private get window(): { start: string; end: string } {
+    return { start: this.spec.startDate, end: this.spec.endDate };
+  }
+
   /** Refuses rows outside the month and numbers that cannot be usage, naming file and column. */
   async checkInputs(ranges: RowRange[]): Promise<void> {
     const rules = INPUT_COLUMNS[ranges[0].file.type].filter((r) => r.kind === 'number');
@@ -209,8 +214,7 @@ SELECT day, node, resource_id, max(reported_role) AS reported_role, bool_or(coal
 FROM capacity_cells WHERE node <> ''
 GROUP BY day, node, resource_id`);
     if (volumes) {
-      const params = { start: this.spec.startDate, end: this.spec.endDate };
-      await this.db.run(`INSERT INTO ${s}.pod_nodes BY NAME ${volumePodNodesQuery(ranges, volumes)}`, params);
+      await this.db.run(`INSERT INTO ${s}.pod_nodes BY NAME ${volumePodNodesQuery(ranges, volumes)}`, this.window);
     }
     await this.rowsIn('pod', 'SELECT day, sum(rows_in) FROM capacity_cells GROUP BY day');
   }
@@ -340,13 +344,12 @@ WHERE m.infra AND r.name IS NOT NULL`);
    * to the file that fails.
    */
   private async groups(table: string, ranges: RowRange[], sql: (ranges: RowRange[]) => string): Promise<void> {
-    const params = { start: this.spec.startDate, end: this.spec.endDate };
     try {
-      await this.db.run(`CREATE TEMP TABLE ${table} AS ${sql(ranges)}`, params);
+      await this.db.run(`CREATE TEMP TABLE ${table} AS ${sql(ranges)}`, this.window);
     } catch (error) {
       for (const range of ranges) {
         try {
-          await this.db.runAndReadAll(sql([range]), params);
+          await this.db.runAndReadAll(sql([range]), this.window);
         } catch (single) {
           throw new InputError(`${range.file.key}: ${firstLine(single)}`);
         }

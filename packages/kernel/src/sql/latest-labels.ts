@@ -1,4 +1,4 @@
-import { scanRanges, type RowRange } from './scan.js';
+import { windowRows, type RowRange } from './scan.js';
 
 /**
  * Node or namespace labels of a chunk inside the window, one row per distinct (day, name,
@@ -8,12 +8,12 @@ import { scanRanges, type RowRange } from './scan.js';
  * node roles. Parameters: $start, $end.
  */
 export function labelRowsQuery(ranges: RowRange[], nameColumn: 'node' | 'namespace', labelsColumn: string): string {
-  const rows = scanRanges(ranges, { name: nameColumn, labels: labelsColumn });
+  const rows = windowRows(ranges, { name: nameColumn, labels: labelsColumn });
   return `
 SELECT day, name, ts, labels, n, ts = max(ts) OVER (PARTITION BY day, name) AS latest
 FROM (
-  SELECT CAST(ts AS DATE) AS day, name, ts, labels, count(*) AS n
-  FROM (${rows}) WHERE CAST(ts AS DATE) BETWEEN $start::DATE AND $end::DATE
+  SELECT day, name, ts, labels, count(*) AS n
+  FROM (${rows})
   GROUP BY ALL
 )`;
 }

@@ -1,5 +1,5 @@
 import { APISERVER_NAMESPACE, sqlString } from '@ocpsum/core';
-import { scanRanges, type RowRange } from './scan.js';
+import { windowRows, type RowRange } from './scan.js';
 
 // Pod usage is read by three queries, each scanning only the columns it needs and computing only
 // its own aggregates: in one query of grouping sets DuckDB computed every aggregate for every set.
@@ -10,18 +10,6 @@ const num = (column: string) => `CAST(${column} AS DOUBLE)`;
 /** greatest() in koku's SQL is NULL when either side is; DuckDB's skips NULLs, so spell it out. */
 const effective = (effective: string, usage: string, request: string) =>
   `coalesce(${effective}, CASE WHEN ${usage} IS NULL OR ${request} IS NULL THEN NULL ELSE greatest(${usage}, ${request}) END)`;
-
-/** The rows of the ranges inside the window, with their `day`. */
-function windowRows(
-  ranges: RowRange[],
-  columns: Record<string, string>,
-  optional: Parameters<typeof scanRanges>[2] = {},
-  where = '',
-): string {
-  const rows = scanRanges(ranges, columns, optional);
-  return `SELECT u.*, CAST(u.ts AS DATE) AS day FROM (${rows}) u
-  WHERE CAST(u.ts AS DATE) BETWEEN $start::DATE AND $end::DATE${where}`;
-}
 
 /**
  * Pod groups by (day, namespace, node[, pod], raw pod_labels), labels worked out later per distinct
@@ -49,7 +37,7 @@ export function podGroupsQuery(ranges: RowRange[], byPod: boolean): string {
       effective_cpu: { column: 'pod_effective_usage_cpu_core_seconds', type: 'DOUBLE' },
       effective_mem: { column: 'pod_effective_usage_memory_byte_seconds', type: 'DOUBLE' },
     },
-    ` AND u.node <> ''`,
+    `node <> ''`,
   );
   return `
 SELECT day, namespace, node, pod, pod_labels,
@@ -102,7 +90,8 @@ GROUP BY day, ts, node, resource_id`;
  * (namespace, pod) pairs that have volumes) on a non-empty node: what the storage rows join to.
  */
 export function volumePodNodesQuery(ranges: RowRange[], volumePodTable: string): string {
-  const rows = windowRows(ranges, { namespace: 'namespace', pod: 'pod', node: 'node', resource_id: 'resource_id' }, {}, ` AND u.node <> ''`);
+  const columns = { namespace: 'namespace', pod: 'pod', node: 'node', resource_id: 'resource_id' };
+  const rows = windowRows(ranges, columns, {}, `node <> ''`);
   return `
 SELECT DISTINCT r.day, r.namespace, r.pod, r.node, r.resource_id
 FROM (${rows}) r SEMI JOIN ${volumePodTable} v ON v.namespace = r.namespace AND v.pod = r.pod`;

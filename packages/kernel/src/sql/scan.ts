@@ -36,6 +36,21 @@ function intervalExpression(file: FileSchema): string {
 }
 
 /**
+ * The rows of `ranges` (as `scanRanges` reads them) inside the run's window, with their `day`, and
+ * where `condition` holds, a condition over the output columns. Parameters: $start, $end
+ * (inclusive window dates).
+ */
+export function windowRows(
+  ranges: RowRange[],
+  columns: Record<string, string>,
+  optional: Parameters<typeof scanRanges>[2] = {},
+  condition?: string,
+): string {
+  return `SELECT *, CAST(ts AS DATE) AS day FROM (${scanRanges(ranges, columns, optional)})
+  WHERE CAST(ts AS DATE) BETWEEN $start::DATE AND $end::DATE${condition ? ` AND ${condition}` : ''}`;
+}
+
+/**
  * The rows of `ranges` as one relation: files may differ in how they store interval_start and in
  * optional columns. `columns` maps output names to expressions over the file's own columns; an
  * optional column the file lacks reads as NULL, and so does a label column the footer showed empty

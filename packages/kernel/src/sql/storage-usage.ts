@@ -1,10 +1,10 @@
-import { scanRanges, type RowRange } from './scan.js';
+import { windowRows, type RowRange } from './scan.js';
 
 const num = (column: string) => `CAST(${column} AS DOUBLE)`;
 
 /** Storage usage grouped by its own columns and raw label strings. Parameters: $start, $end. */
 export function storageUsageQuery(ranges: RowRange[]): string {
-  const rows = scanRanges(
+  const rows = windowRows(
     ranges,
     {
       namespace: 'namespace',
@@ -29,6 +29,6 @@ SELECT day, namespace, pod, persistentvolumeclaim, persistentvolume, storageclas
   sum(request_byte_seconds) AS request_byte_seconds,
   sum(usage_byte_seconds) AS usage_byte_seconds,
   count(*) AS rows_in
-FROM (SELECT *, CAST(ts AS DATE) AS day FROM (${rows})) WHERE day BETWEEN $start::DATE AND $end::DATE
+FROM (${rows})
 GROUP BY ALL`;
 }

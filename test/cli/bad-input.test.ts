@@ -152,6 +152,9 @@ test('bad flags are refused before any work', async () => {
   const traversal = await ocpsum(['run', '--root', ds.root, '--org', '../etc', '--year', '2025', '--month', '10', '--out', 'x.csv']);
   expect(traversal.code).not.toBe(0);
   expect(traversal.stderr).toMatch(/invalid org "\.\.\/etc"/);
+  const memory = await ocpsum(['worker', '--memory-limit', '512']);
+  expect(memory.code).not.toBe(0);
+  expect(memory.stderr).toMatch(/--memory-limit must be a size such as 512MB or 2GiB, got "512"/);
 });
 
 test('a bad reference file names the field', async () => {

@@ -16,6 +16,18 @@ export function integer(name: string, min: number, max: number) {
   };
 }
 
+/**
+ * A size for DuckDB's `memory_limit`: a number and a unit, `512MB` or `2GiB`. Checked here so that
+ * a typo is the flag's error, not the engine's at start-up.
+ */
+export function memorySize(name: string) {
+  return (value: string) => {
+    if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(value.trim()))
+      throw new InvalidArgumentError(`${name} must be a size such as 512MB or 2GiB, got "${value}"`);
+    return value.trim();
+  };
+}
+
 /** `--layout`: which bucket layout to read or write (docs/rules.md §1). */
 export function layoutOption(description: string): Option {
   return new Option('--layout <layout>', description).choices(LAYOUTS);

@@ -46,6 +46,8 @@ export interface FleetWorkerOptions {
   prefix: string;
   /** DuckDB threads of this process. */
   threads: number;
+  /** DuckDB's memory limit in this process (`512MB`), past which its work spills; DuckDB's default when absent. */
+  memoryLimit?: string;
   /** Kernels run at once; one more job is taken so its download overlaps the running kernel. */
   concurrency: number;
   /** Seconds a partial aggregate (and a day's staged outputs) stays in Redis. */
@@ -95,7 +97,7 @@ export class FleetWorker {
   }
 
   static async start(options: FleetWorkerOptions): Promise<FleetWorker> {
-    const worker = new FleetWorker(options, await openEngine(options.threads));
+    const worker = new FleetWorker(options, await openEngine(options.threads, options.memoryLimit));
     await Promise.all(worker.workers.map((w) => w.waitUntilReady()));
     return worker;
   }

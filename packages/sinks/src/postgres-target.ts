@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { redactUrl, validIdentifier } from '@ocpsum/core';
 import { initTables } from './postgres-schema.js';
 
@@ -93,9 +93,11 @@ export function reasonOf(error: unknown): string {
 /**
  * Connects with a bounded connect time. Connection-level errors after connecting (a backend
  * killed, the server gone) reject the query in flight; the 'error' event is kept from crashing.
+ * The driver loads here, at the first connection: a run without PostgreSQL never pays for it.
  */
 export async function connectPostgres(target: PostgresTarget): Promise<pg.Client> {
-  const client = new pg.Client({
+  const { default: driver } = await import('pg');
+  const client = new driver.Client({
     connectionString: target.connectionString,
     connectionTimeoutMillis: target.connectTimeoutMs,
     keepAlive: true,

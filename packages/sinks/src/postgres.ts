@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { validIdentifier, type RunSpec, type SummaryRow } from '@ocpsum/core';
 import { copyCsv } from './csv.js';
 import type { Sink } from './interfaces.js';
@@ -70,6 +69,7 @@ export function postgresSink(target: string, spec: RunSpec): Sink {
           if (days.length) {
             await client.query(`DELETE FROM ${stage} WHERE usage_start BETWEEN $1 AND $2`, [days[0], days.at(-1)]);
           }
+          const { from: copyFrom } = await import('pg-copy-streams');
           const copy = client.query(
             copyFrom(`COPY ${stage} (uuid, ${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`),
           );

@@ -1,13 +1,14 @@
 import { Command } from 'commander';
 import { FleetWorker } from '@ocpsum/fleet';
-import { integer } from '../dataset-options.js';
+import { integer, memorySize } from '../dataset-options.js';
 import { addFleetOptions, type FleetFlags } from '../fleet-options.js';
 import { closeOnSignal } from '../lifecycle.js';
 import { addMetricsOptions, processOps, withOpsServer, type MetricsFlags } from '../ops.js';
 import { redactUrl } from '@ocpsum/core';
 import { connectRedis } from '../redis.js';
 
-type WorkerFlags = FleetFlags & MetricsFlags & { threads: number; concurrency: number; partialTtl: number };
+type WorkerFlags = FleetFlags &
+  MetricsFlags & { threads: number; memoryLimit: string; concurrency: number; partialTtl: number };
 
 export function workerCommand(): Command {
   return addMetricsOptions(
@@ -17,6 +18,12 @@ export function workerCommand(): Command {
     9464,
   )
     .option('--threads <n>', 'DuckDB threads of this worker', integer('--threads', 1, 256), 4)
+    .option(
+      '--memory-limit <size>',
+      "DuckDB's memory for this worker's jobs; what does not fit spills to the temp folder (the process needs some 300 MB more)",
+      memorySize('--memory-limit'),
+      '512MB',
+    )
     .option(
       '--concurrency <n>',
       'kernels run at once (one more job is downloaded meanwhile)',
@@ -37,6 +44,7 @@ export function workerCommand(): Command {
           redisUrl: flags.redis,
           prefix: flags.prefix,
           threads: flags.threads,
+          memoryLimit: flags.memoryLimit,
           concurrency: flags.concurrency,
           partialTtl: flags.partialTtl,
           events: ops.events,
@@ -47,12 +55,13 @@ export function workerCommand(): Command {
         {
           event: 'ready',
           threads: flags.threads,
+          memoryLimit: flags.memoryLimit,
           concurrency: flags.concurrency,
           redis,
           prefix: flags.prefix,
           metrics: `${server.url}/metrics`,
         },
-        `worker ${process.pid}: ${flags.threads} threads, concurrency ${flags.concurrency}, ${redis} prefix {${flags.prefix}}, metrics ${server.url}/metrics`,
+        `worker ${process.pid}: ${flags.threads} threads, DuckDB memory ${flags.memoryLimit}, concurrency ${flags.concurrency}, ${redis} prefix {${flags.prefix}}, metrics ${server.url}/metrics`,
       );
       closeOnSignal('worker', ops.log, [() => worker.close(), () => server.close()]);
     });

@@ -97,7 +97,7 @@ export class FleetWorker {
   }
 
   static async start(options: FleetWorkerOptions): Promise<FleetWorker> {
-    const worker = new FleetWorker(options, await openEngine(options.threads, options.memoryLimit));
+    const worker = new FleetWorker(options, await openEngine(options.threads, { memoryLimit: options.memoryLimit }));
     await Promise.all(worker.workers.map((w) => w.waitUntilReady()));
     return worker;
   }

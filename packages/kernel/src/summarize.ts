@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { InputError, type RunSpec } from '@ocpsum/core';
-import { findInput, type DatasetInput, type Layout } from '@ocpsum/input';
+import { findInput, rowsOf, type DatasetInput, type Layout } from '@ocpsum/input';
 import { localFiles, type ObjectStore } from '@ocpsum/storage';
 import { openEngine } from './duckdb.js';
 import { finalizeSummary, type FinalizeResult } from './finalize.js';
@@ -16,6 +16,12 @@ export interface Summary extends FinalizeResult {
   timings: Record<'discover' | 'kernel' | 'finalize', number>;
   close(): void;
 }
+
+/**
+ * Under this many pod rows, a run's engine returns freed memory to the OS at once: it saves a third
+ * of the peak at 22K rows, where the time it costs does not show (it would at a million).
+ */
+const SMALL_DATASET_ROWS = 100_000;
 
 /**
  * The in-memory path: the whole dataset as one chunk, then merge and finalize; no Redis, no
@@ -34,7 +40,8 @@ export async function summarize(options: {
   const input = options.input ?? (await findInput(store, spec, options.layout));
   const files = await localFiles(store, input.files);
   const discover = clock();
-  const engine = await openEngine(options.threads ?? 4);
+  const small = rowsOf(input.files, 'openshift_pod_usage_line_items') < SMALL_DATASET_ROWS;
+  const engine = await openEngine(options.threads ?? 4, { releaseFreedMemory: small });
   try {
     const chunk = {
       ranges: files.map((file) => ({ file, start: 0, end: file.rows })),

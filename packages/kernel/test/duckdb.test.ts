@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { relative } from 'node:path';
+import { promisify } from 'node:util';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { openEngine } from '../src/duckdb.js';
@@ -15,7 +17,7 @@ async function settings(db: DuckDBConnection): Promise<{ threads: string; memory
 
 describe('openEngine', () => {
   it('gives every connection its threads and memory limit, and spills under the OS temp folder', async () => {
-    const engine = await openEngine(1, '64MiB');
+    const engine = await openEngine(1, { memoryLimit: '64MiB' });
     let spill: string;
     try {
       const seen = await settings(engine.db);
@@ -48,5 +50,29 @@ describe('openEngine', () => {
     } finally {
       for (const engine of engines) engine.close();
     }
+  });
+
+  // The allocator is chosen when DuckDB loads, once per process: each case runs in a process of its own.
+  async function memoryAroundADroppedTable(releaseFreedMemory: boolean): Promise<{ before: number; after: number }> {
+    const script = `
+      const { openEngine } = await import(${JSON.stringify(new URL('../dist/duckdb.js', import.meta.url).href)});
+      const mib = () => process.memoryUsage().rss / 2 ** 20;
+      const engine = await openEngine(2, { releaseFreedMemory: ${releaseFreedMemory} });
+      const before = mib();
+      await engine.db.run('CREATE TABLE t AS SELECT range AS i, md5(range::VARCHAR) AS h FROM range(2000000)');
+      await engine.db.run('DROP TABLE t');
+      console.log(JSON.stringify({ before, after: mib() }));
+      engine.close();`;
+    const env = { ...process.env };
+    delete env.DUCKDB_JE_MALLOC_CONF;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { env });
+    return JSON.parse(stdout);
+  }
+
+  it('gives a dropped table’s memory back to the OS when asked to release freed memory, and keeps it otherwise', async () => {
+    const released = await memoryAroundADroppedTable(true);
+    expect(released.after - released.before).toBeLessThan(32);
+    const kept = await memoryAroundADroppedTable(false);
+    expect(kept.after - kept.before).toBeGreaterThan(64);
   });
 });

@@ -1,0 +1,12 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+const inst = await DuckDBInstance.create(':memory:', { threads: '2' });
+const db = await inst.connect();
+await db.run(`CREATE TABLE s AS SELECT * FROM read_csv('/tmp/m.csv', header=true, all_varchar=false, sample_size=-1)`);
+const order = process.env.ORDER ?? 'data_source, usage_start, namespace, node, resource_id, pod_labels, persistentvolumeclaim, persistentvolume, storageclass, csi_volume_handle, volume_labels';
+const t = async (name, sql) => { const s = performance.now(); await db.run(sql); console.log(name, Math.round(performance.now() - s), 'ms', Math.round(process.memoryUsage().rss/1e6), 'MB rss'); };
+const v = process.argv[2];
+if (v === 'order') await t('csv order', `COPY (SELECT * FROM s ORDER BY ${order}) TO '/tmp/x.csv' (FORMAT csv, HEADER true)`);
+if (v === 'noorder') await t('csv noorder', `COPY (SELECT * FROM s) TO '/tmp/x.csv' (FORMAT csv, HEADER true)`);
+if (v === 'sortonly') await t('sort only', `CREATE TABLE o AS SELECT * FROM s ORDER BY ${order}`);
+if (v === 'sortkeys') await t('sort keys', `CREATE TABLE o AS SELECT rowid AS r FROM s ORDER BY ${order}`);
+if (v === 'pq') await t('parquet noorder', `COPY (SELECT * FROM s) TO '/tmp/x.parquet' (FORMAT parquet)`);

@@ -14,13 +14,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   status: async () => (await import('./commands/status.js')).statusCommand(),
   runs: async () => (await import('./commands/runs.js')).runsCommand(),
   cancel: async () => (await import('./commands/cancel.js')).cancelCommand(),
-  worker: async () => {
-    // A worker runs chunk after chunk: its DuckDB should hand freed memory back at once rather than
-    // hold it for the next query, which bounds a worker's memory for some kernel time (README, "The
-    // fleet", has both). jemalloc inside DuckDB reads this when DuckDB loads.
-    process.env.DUCKDB_JE_MALLOC_CONF ??= 'dirty_decay_ms:0,muzzy_decay_ms:0';
-    return (await import('./commands/worker.js')).workerCommand();
-  },
+  worker: async () => (await import('./commands/worker.js')).workerCommand(),
   reducer: async () => (await import('./commands/reducer.js')).reducerCommand(),
   board: async () => (await import('./commands/board.js')).boardCommand(),
   pg: async () => (await import('./commands/pg.js')).pgCommand(),

@@ -97,7 +97,10 @@ export class FleetWorker {
   }
 
   static async start(options: FleetWorkerOptions): Promise<FleetWorker> {
-    const worker = new FleetWorker(options, await openEngine(options.threads, { memoryLimit: options.memoryLimit }));
+    // Chunk after chunk: freed memory goes back at once rather than waiting for the next query, which
+    // bounds a worker's memory for some kernel time (README, "The fleet", has both).
+    const { threads, memoryLimit } = options;
+    const worker = new FleetWorker(options, await openEngine(threads, { memoryLimit, releaseFreedMemory: true }));
     await Promise.all(worker.workers.map((w) => w.waitUntilReady()));
     return worker;
   }

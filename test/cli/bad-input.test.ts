@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { ocpsum } from '../helpers/cli.js';
 import {
+  hideNaNFromStatistics,
   makeDataset,
   monthPrefix,
   podRow,
@@ -174,6 +175,26 @@ test('negative, NaN and infinite usage are refused, naming the file and column',
     expectFailure(result, POD_KEY(), /column "pod_request_cpu_core_seconds": 1 values are negative, NaN or infinite/);
     await removeDataset(ds);
   }
+});
+
+test('NaN is refused in a file whose statistics leave it out, as a pyarrow-written file does', async () => {
+  ds = await makeDataset({ year: 2025, month: 10 });
+  const requests = [1, 1234.5678, 5000];
+  const path = await writePodUsage(
+    ds,
+    requests.map((request, i) => podRow({ pod: `p${i}`, pod_request_cpu_core_seconds: request })),
+  );
+  await hideNaNFromStatistics(path, 1234.5678);
+  const result = await run(ds);
+  expectFailure(result, POD_KEY(), /column "pod_request_cpu_core_seconds": 1 values are negative, NaN or infinite/);
+});
+
+test('values whose sum overflows to infinity are not refused: none of them is', async () => {
+  ds = await makeDataset({ year: 2025, month: 10 });
+  await writePodUsage(ds, [podRow({ pod_usage_cpu_core_seconds: 1.5e308 }), podRow({ pod_usage_cpu_core_seconds: 1.5e308 })]);
+  const result = await run(ds);
+  expect(result.code, result.stderr).toBe(0);
+  expect(result.wroteOutput).toBe(true);
 });
 
 test('a huge but finite value is summed, and an empty cell is NULL, not an error', async () => {

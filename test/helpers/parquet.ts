@@ -5,10 +5,11 @@
  * poc:  `{root}/data/{org}/OCP/source={uuid}/year={YYYY}/month={MM}/day=01/{report_type}/part-0.parquet`
  * masu: `{root}/data/parquet/{org}/OCP/{pod_usage|storage_usage|…}/source={uuid}/year={YYYY}/month={MM}/day-01_part-0.parquet`
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { sqlString } from '@ocpsum/core';
 
 /** Writes `rows` (one array per row, in the order of `columns`) to a Parquet file at `path`. */
 export async function writeParquet(
@@ -381,4 +382,34 @@ export async function writeNamespaceLabels(
     rows,
     options,
   );
+}
+
+/**
+ * Turns the one `marker` value of a DOUBLE column of the Parquet file at `path` into NaN while its
+ * footer keeps the statistics it had: what a writer that leaves NaN out of min and max (pyarrow)
+ * makes, which DuckDB's writer does not (it writes no statistics for a column holding NaN). The file
+ * is rewritten uncompressed so that the value's bytes can be found; `marker` must be neither the
+ * column's minimum nor its maximum, so that its bytes are in the data alone.
+ */
+export async function hideNaNFromStatistics(path: string, marker: number): Promise<void> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const db = await instance.connect();
+  const plain = `${path}.plain`;
+  try {
+    await db.run(`COPY (SELECT * FROM read_parquet($path)) TO ${sqlString(plain)} (FORMAT parquet, COMPRESSION 'uncompressed')`, {
+      path,
+    });
+  } finally {
+    db.closeSync();
+    instance.closeSync();
+  }
+  const bytes = await readFile(plain);
+  const value = Buffer.alloc(8);
+  value.writeDoubleLE(marker);
+  const at = bytes.indexOf(value);
+  if (at < 0 || bytes.indexOf(value, at + 1) >= 0) throw new Error(`hideNaNFromStatistics: ${marker} is not in ${path} exactly once`);
+  value.writeDoubleLE(Number.NaN);
+  value.copy(bytes, at);
+  await writeFile(path, bytes);
+  await rm(plain);
 }

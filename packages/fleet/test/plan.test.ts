@@ -11,6 +11,7 @@ const file = (key: string, ...rowGroups: number[]): InputFile => ({
   interval: 'timestamp',
   optional: [],
   nullLabels: [],
+  usableNumbers: [],
 });
 
 const rowsOf = (chunk: { start: number; end: number }[]) => chunk.reduce((n, r) => n + r.end - r.start, 0);

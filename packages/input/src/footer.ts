@@ -10,6 +10,11 @@ export interface Footer {
   rowGroups: number[];
   /** Columns whose statistics show every value NULL in every row group. */
   allNull: Set<string>;
+  /**
+   * Number columns whose statistics show every value finite and ≥ 0, or NULL, in every row group.
+   * They do not rule out NaN: writers leave it out of a column's min and max.
+   */
+  usableNumbers: Set<string>;
 }
 
 /** Reads an object's Parquet footer alone: its size is listed, so two explicit ranged reads. */
@@ -38,16 +43,24 @@ export async function readFooter(store: ObjectStore, object: ObjectInfo): Promis
   }
   const rowGroups = metadata.row_groups.map((g) => Number(g.num_rows));
   const nulls = new Map<string, number>();
+  const usable = new Map<string, number>();
+  const count = (groups: Map<string, number>, name: string) => groups.set(name, (groups.get(name) ?? 0) + 1);
   for (const group of metadata.row_groups) {
     for (const chunk of group.columns) {
       const meta = chunk.meta_data;
-      const nullCount = meta?.statistics?.null_count;
-      if (!meta || meta.path_in_schema.length !== 1 || nullCount === undefined) continue;
-      if (Number(nullCount) === Number(group.num_rows)) {
-        nulls.set(meta.path_in_schema[0], (nulls.get(meta.path_in_schema[0]) ?? 0) + 1);
+      const stats = meta?.statistics;
+      if (!meta || meta.path_in_schema.length !== 1 || stats === undefined) continue;
+      const name = meta.path_in_schema[0];
+      const allNull = stats.null_count !== undefined && Number(stats.null_count) === Number(group.num_rows);
+      if (allNull) count(nulls, name);
+      // Bounds, exact or not: a minimum at or above 0 and a finite maximum hold for every value.
+      const [min, max] = [stats.min_value, stats.max_value].map((v) => (typeof v === 'bigint' ? Number(v) : v));
+      if (allNull || (typeof min === 'number' && typeof max === 'number' && min >= 0 && Number.isFinite(max))) {
+        count(usable, name);
       }
     }
   }
-  const allNull = new Set([...nulls].filter(([, groups]) => groups === rowGroups.length).map(([name]) => name));
-  return { columns, rowGroups, allNull };
+  const everyGroup = (groups: Map<string, number>) =>
+    new Set([...groups].filter(([, n]) => n === rowGroups.length).map(([name]) => name));
+  return { columns, rowGroups, allNull: everyGroup(nulls), usableNumbers: everyGroup(usable) };
 }

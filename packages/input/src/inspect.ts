@@ -32,6 +32,7 @@ function checkColumns(store: ObjectStore, object: ObjectInfo, type: ReportType, 
   const where = `${store.root}/${object.key}`;
   const optional: string[] = [];
   const nullLabels: string[] = [];
+  const usableNumbers: string[] = [];
   for (const rule of INPUT_COLUMNS[type]) {
     const found = footer.columns.get(rule.name);
     if (found === undefined) {
@@ -49,6 +50,7 @@ function checkColumns(store: ObjectStore, object: ObjectInfo, type: ReportType, 
       throw new InputError(`${where}: column "${rule.name}" has type ${found}, expected ${EXPECTED[rule.kind]}${unlessEmpty}`);
     }
     if (!rule.required) optional.push(rule.name);
+    if (rule.kind === 'number' && footer.usableNumbers.has(rule.name)) usableNumbers.push(rule.name);
   }
   const rowGroups = footer.rowGroups;
   return {
@@ -60,5 +62,6 @@ function checkColumns(store: ObjectStore, object: ObjectInfo, type: ReportType, 
     interval: intervalKind(footer.columns.get('interval_start')!) ?? 'string',
     optional,
     nullLabels,
+    usableNumbers,
   };
 }

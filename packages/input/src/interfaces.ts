@@ -45,5 +45,10 @@ export const inputFileSchema = z.strictObject({
   optional: z.array(z.string()),
   /** Label columns of a non-string type whose footer shows them empty: read as no labels. */
   nullLabels: z.array(z.string()),
+  /**
+   * Number columns whose footer's statistics show every value finite and ≥ 0 (or empty): the
+   * kernel's input checks need not scan them, but for NaN, which statistics leave out.
+   */
+  usableNumbers: z.array(z.string()),
 });
 export type InputFile = z.infer<typeof inputFileSchema>;

@@ -86,6 +86,29 @@ GROUP BY day, ts, node, resource_id`;
 }
 
 /**
+ * How many rows of `pod_groups` and `capacity_cells` (the tables of the two queries above, on the
+ * connection) hold a number that is not finite: a NaN or infinity read makes their sum or max one.
+ */
+export function nonFiniteGroupsQuery(): string {
+  const podGroups = [
+    'usage_cpu',
+    'request_cpu',
+    'limit_cpu',
+    'effective_cpu',
+    'usage_mem',
+    'request_mem',
+    'limit_mem',
+    'effective_mem',
+    'capacity_cores',
+    'capacity_bytes',
+  ];
+  const capacityCells = ['capacity_core_seconds', 'capacity_byte_seconds'];
+  const count = (table: string, columns: string[]) =>
+    `(SELECT count(*) FROM ${table} WHERE ${columns.map((c) => `NOT isfinite(${c})`).join(' OR ')})`;
+  return `SELECT (${count('pod_groups', podGroups)} + ${count('capacity_cells', capacityCells)})::DOUBLE`;
+}
+
+/**
  * The distinct (day, namespace, pod, node, resource_id) of pods in `volumePodTable` (distinct
  * (namespace, pod) pairs that have volumes) on a non-empty node: what the storage rows join to.
  */

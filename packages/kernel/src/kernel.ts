@@ -238,8 +238,8 @@ GROUP BY day, node, resource_id`);
   /**
    * After the pod groups and capacity cells: a NaN (or infinity) in the rows they read makes a sum
    * or max of theirs one too, so when any of them is not finite, the pod files' numbers are scanned
-   * after all, naming the file and column. Only where statistics spared the scan (`checkInputs`); a
-   * sum that overflowed to infinity passes the scan.
+   * after all, naming the file and column; a sum that only overflowed to infinity passes that scan.
+   * Skipped when no pod file's statistics could have spared its scan (`checkInputs`).
    */
   private async refuseNaN(ranges: RowRange[]): Promise<void> {
     if (!ranges.some((r) => r.file.usableNumbers.length > 0)) return;

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { parse } from 'yaml';
 import { z } from 'zod';
 import type { Reference } from '@ocpsum/core';
 
@@ -22,6 +21,8 @@ export async function loadReference(path: string): Promise<Reference> {
   } catch (error) {
     throw new Error(`cannot read reference file ${path}: ${(error as Error).message}`);
   }
+  // Loaded here, not with the command: a run without a reference file does without it (some 40 ms).
+  const { parse } = await import('yaml');
   let data: unknown;
   try {
     data = parse(text) ?? {};

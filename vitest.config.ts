@@ -8,7 +8,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     // Vitest's default is one file fewer than the CPUs: one at a time on 2 cores. Most suites wait on
-    // processes, Redis and timers (stall detection, restarts), so two at once take a third less time.
+    // processes, Redis and timers (stall detection, restarts), so two at once finish sooner.
     maxWorkers: 2,
   },
 });

@@ -21,7 +21,7 @@ export async function loadReference(path: string): Promise<Reference> {
   } catch (error) {
     throw new Error(`cannot read reference file ${path}: ${(error as Error).message}`);
   }
-  // Loaded here, not with the command: a run without a reference file does without it (some 40 ms).
+  // Loaded here, not with the command: a run without a reference file does not load it at start.
   const { parse } = await import('yaml');
   let data: unknown;
   try {

@@ -1,4 +1,4 @@
-// The footer reader alone: the package's index loads its page readers and codecs too (some 25 ms and 6 MiB).
+// The footer reader alone: the package's index also loads its page readers and codecs, at every start.
 import { parquetMetadata, parquetSchema } from 'hyparquet/src/metadata.js';
 import { InputError } from '@ocpsum/core';
 import type { ObjectInfo, ObjectStore } from '@ocpsum/storage';

@@ -15,8 +15,8 @@ export interface EngineOptions {
   memoryLimit?: string;
   /**
    * Return freed memory to the OS at once (jemalloc's decay times 0) instead of keeping it for the
-   * next query: a third less peak memory on a small dataset, a fifth slower on a million rows. Only
-   * the first engine of a process can choose, since DuckDB's allocator reads it when DuckDB loads
+   * next query: a lower peak, for some speed on large data (README, "Benchmark"). Only the first
+   * engine of a process can choose, since DuckDB's allocator reads it when DuckDB loads
    * (`DUCKDB_JE_MALLOC_CONF`, which a user's own setting overrides).
    */
   releaseFreedMemory?: boolean;

@@ -63,8 +63,8 @@ export async function runKernel(
   const storage = ofType('openshift_storage_usage_line_items');
   const nodes = ofType('openshift_node_labels_line_items');
   const namespaces = ofType('openshift_namespace_labels_line_items');
-  // The pod files' numbers proven usable by their footers are not scanned (a sixth of the kernel at
-  // 10M rows); pod usage looks for the NaN that statistics cannot rule out.
+  // The pod files' numbers proven usable by their footers are not scanned (a large part of the
+  // kernel otherwise); pod usage looks for the NaN that statistics cannot rule out.
   const checks = [pods, storage, nodes, namespaces]
     .filter((ranges) => ranges.length)
     .map((ranges) => step((k) => k.checkInputs(ranges, { statistics: ranges === pods })));

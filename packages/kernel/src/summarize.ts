@@ -18,8 +18,8 @@ export interface Summary extends FinalizeResult {
 }
 
 /**
- * Under this many pod rows, a run's engine returns freed memory to the OS at once: it saves a third
- * of the peak at 22K rows, where the time it costs does not show (it would at a million).
+ * Under this many pod rows, a run's engine returns freed memory to the OS at once: it lowers the
+ * peak of a small run, where the time it costs does not show (it would at a million rows).
  */
 const SMALL_DATASET_ROWS = 100_000;
 

@@ -396,9 +396,8 @@ export async function hideNaNFromStatistics(path: string, marker: number): Promi
   const db = await instance.connect();
   const plain = `${path}.plain`;
   try {
-    await db.run(`COPY (SELECT * FROM read_parquet($path)) TO ${sqlString(plain)} (FORMAT parquet, COMPRESSION 'uncompressed')`, {
-      path,
-    });
+    const copy = `COPY (SELECT * FROM read_parquet($path)) TO ${sqlString(plain)} (FORMAT parquet, COMPRESSION 'uncompressed')`;
+    await db.run(copy, { path });
   } finally {
     db.closeSync();
     instance.closeSync();
@@ -407,7 +406,9 @@ export async function hideNaNFromStatistics(path: string, marker: number): Promi
   const value = Buffer.alloc(8);
   value.writeDoubleLE(marker);
   const at = bytes.indexOf(value);
-  if (at < 0 || bytes.indexOf(value, at + 1) >= 0) throw new Error(`hideNaNFromStatistics: ${marker} is not in ${path} exactly once`);
+  if (at < 0 || bytes.indexOf(value, at + 1) >= 0) {
+    throw new Error(`hideNaNFromStatistics: ${marker} is not in ${path} exactly once`);
+  }
   value.writeDoubleLE(Number.NaN);
   value.copy(bytes, at);
   await writeFile(path, bytes);

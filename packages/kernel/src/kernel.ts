@@ -143,10 +143,8 @@ class KernelStep {
    * that reads them looks for NaN, which statistics leave out (`refuseNaN`).
    */
   async checkInputs(ranges: RowRange[], { statistics = false } = {}): Promise<void> {
-    const rules = INPUT_COLUMNS[ranges[0].file.type].filter((r) => r.kind === 'number');
-    const proven = ({ file }: RowRange) =>
-      statistics &&
-      rules.every((r) => file.usableNumbers.includes(r.name) || (!r.required && !file.optional.includes(r.name)));
+    const rules = numberColumns(ranges[0].file);
+    const proven = ({ file }: RowRange) => statistics && statisticsProveNumbers(file);
     const { first, last } = monthBounds(this.spec.year, this.spec.month);
     const c: Record<string, string | number | bigint | null>[] = [];
     for (const [part, numbers] of [
@@ -239,10 +237,10 @@ GROUP BY day, node, resource_id`);
    * After the pod groups and capacity cells: a NaN (or infinity) in the rows they read makes a sum
    * or max of theirs one too, so when any of them is not finite, the pod files' numbers are scanned
    * after all, naming the file and column; a sum that only overflowed to infinity passes that scan.
-   * Skipped when no pod file's statistics could have spared its scan (`checkInputs`).
+   * Skipped when no pod file's statistics spared its scan (`checkInputs`).
    */
   private async refuseNaN(ranges: RowRange[]): Promise<void> {
-    if (!ranges.some((r) => r.file.usableNumbers.length > 0)) return;
+    if (!ranges.some((r) => statisticsProveNumbers(r.file))) return;
     const found = await this.db.runAndReadAll(nonFiniteGroupsQuery());
     if (Number(found.getRowsJS()[0][0]) > 0) await this.checkInputs(ranges);
   }
@@ -385,6 +383,18 @@ WHERE m.infra AND r.name IS NOT NULL`);
       throw error;
     }
   }
+}
+
+/** The number columns a file's report type is read for (`INPUT_COLUMNS`), whether the file has them or not. */
+function numberColumns(file: FileSchema) {
+  return INPUT_COLUMNS[file.type].filter((r) => r.kind === 'number');
+}
+
+/** Whether a file's footer statistics prove every number column it has finite and ≥ 0 (NaN aside). */
+function statisticsProveNumbers(file: FileSchema): boolean {
+  return numberColumns(file).every(
+    (r) => file.usableNumbers.includes(r.name) || (!r.required && !file.optional.includes(r.name)),
+  );
 }
 
 /** The normalized labels of a raw label column through a label map; none (NULL) is `{}`. */

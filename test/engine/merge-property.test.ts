@@ -249,8 +249,11 @@ test('kernel per row range + merge in any order equals one pass', async () => {
             shipped.set(partName(part), [...(shipped.get(partName(part)) ?? []), file]);
           }
         }
-        const packedOf = (schema: string) =>
-          [...shipped.values()].flat().filter((f) => f.startsWith(join(ds.root, `${schema}-`)));
+        const packedOf = (schema: string) => {
+          const own = (name: string) => shipped.get(name)!.filter((f) => f.startsWith(join(ds.root, `${schema}-`)));
+          const days = [...shipped.keys()].filter((name) => name !== 'window');
+          return { days: days.flatMap(own), window: own('window') };
+        };
         // Every other chunk merged from its files, the others from their tables.
         const sources: PartialSource[] = cuts.map((schema, c) => (c % 2 === 0 ? { schema } : { packed: packedOf(schema) }));
         const mergedSchema = `merged_${++schemas}`;
@@ -263,7 +266,7 @@ test('kernel per row range + merge in any order equals one pass', async () => {
         const dayCounts = { pod: 0, storage: 0, unallocated: 0 };
         for (const [day, dayFiles] of [...shipped].filter(([name]) => name !== 'window')) {
           const daySchema = `day_${++schemas}`;
-          await mergePartials(engine.db, [{ packed: [...dayFiles, ...shipped.get('window')!] }], daySchema);
+          await mergePartials(engine.db, [{ packed: { days: dayFiles, window: shipped.get('window')! } }], daySchema);
           const { counts } = await finalizeSummary(engine.db, daySchema, run);
           for (const k of Object.keys(dayCounts) as (keyof typeof dayCounts)[]) dayCounts[k] += counts[k];
           const rows = await readSummaryRows(engine.db, daySchema, run.byPod);

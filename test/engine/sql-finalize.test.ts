@@ -23,6 +23,7 @@ import {
   summarySelect,
   writePartialFile,
   type Engine,
+  type PackedFiles,
   type PartialSource,
   type PartialTableName,
 } from '@ocpsum/kernel';
@@ -73,12 +74,12 @@ function compareValues(a: Value[], b: Value[]): number {
 }
 
 /** The partial as the fleet ships it: one packed Parquet file per day, and one of its window tables. */
-async function packedDays(schema: string, folder: string): Promise<string[]> {
-  const files = [];
+async function packedDays(schema: string, folder: string): Promise<PackedFiles> {
+  const files = { days: [] as string[], window: [] as string[] };
   for (const part of await partialParts(db, schema)) {
     const file = join(folder, `${schema}-${partName(part)}.parquet`);
     await writePartialFile(db, schema, part, file);
-    files.push(file);
+    (part === 'window' ? files.window : files.days).push(file);
   }
   return files;
 }
@@ -213,26 +214,27 @@ describe('mergePartials, worked out by hand', () => {
       const file = join(folder, 'b.parquet');
       await writePartialFile(db, b, { day: '2025-10-01' }, file);
       const both = `m${++schemas}`;
-      await mergePartials(db, [{ schema: a }, { packed: [file] }], both);
+      await mergePartials(db, [{ schema: a }, { packed: { days: [file], window: [] } }], both);
       expect(await tableRows(both, 'pods')).toEqual([
         [D, 'web', 'n1', null, '{}', 'i-1', 3, 3, 3, 3, 3, 3, 3, 3, 2, 2],
       ]);
       expect(await tableRows(both, 'capacity')).toEqual([[D, Date.UTC(2025, 9, 1) * 1000, 'n1', 3600, null]]);
       const twice = `m${++schemas}`;
-      await mergePartials(db, [{ packed: [file, file] }], twice);
+      await mergePartials(db, [{ packed: { days: [file, file], window: [] } }], twice);
       expect(await tableRows(twice, 'pods')).toEqual([
         [D, 'web', 'n1', null, '{}', 'i-1', 4, 4, 4, 4, 4, 4, 4, 4, 2, 2],
       ]);
       expect(await tableRows(twice, 'storage')).toEqual([]);
-      // A day's file holds no window table; the window file holds only those, of every day.
+      // A day's file holds no window table; the window file holds only those, of every day. Each
+      // kind is read from its own files; read as the other kind, a file gives no rows.
       await appendRows(db, b, 'node_role_facts', [[D, 'n1', 'i-1', 'infra', false]]);
       const window = join(folder, 'window.parquet');
       await writePartialFile(db, b, { day: '2025-10-01' }, file);
       await writePartialFile(db, b, 'window', window);
       const day = `m${++schemas}`;
       const roles = `m${++schemas}`;
-      await mergePartials(db, [{ packed: [file] }], day);
-      await mergePartials(db, [{ packed: [window] }], roles);
+      await mergePartials(db, [{ packed: { days: [file], window: [file] } }], day);
+      await mergePartials(db, [{ packed: { days: [window], window: [window] } }], roles);
       expect(await tableRows(day, 'node_role_facts')).toEqual([]);
       expect((await tableRows(day, 'pods')).length).toBe(1);
       expect(await tableRows(roles, 'node_role_facts')).toEqual([[D, 'n1', 'i-1', 'infra', false]]);

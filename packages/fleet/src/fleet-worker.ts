@@ -177,7 +177,7 @@ export class FleetWorker {
     try {
       const clock = stopwatch();
       const keys = [...data.partials, ...data.allChunks.map((chunk) => [chunk, 'window'] as const)];
-      const files: string[] = [];
+      const files = { days: [] as string[], window: [] as string[] };
       for (const [chunk, part] of keys) {
         const file = join(folder, `${chunk}-${part}.parquet`);
         await getFile(
@@ -188,7 +188,7 @@ export class FleetWorker {
           () =>
             `partial aggregate of chunk ${chunk} (${part}) is missing from Redis (lost in a restart or expired); run ${data.runId} cannot be completed correctly`,
         );
-        files.push(file);
+        (part === 'window' ? files.window : files.days).push(file);
       }
       const fetchMs = clock();
       return await this.kernels(async () => {

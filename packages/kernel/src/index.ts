@@ -10,6 +10,6 @@ export {
   type PartialTableName,
 } from './partial-tables.js';
 export { kernelPartial, stopwatch, summarize, type Summary } from './summarize.js';
-export { partialParts, partName, writePartialFile } from './partial-file.js';
+export { partialParts, partName, writePartialFile, type PackedFiles } from './partial-file.js';
 export { mergePartials, type PartialSource } from './merge.js';
 export { finalizeSummary, readSummaryRows, summarySelect } from './finalize.js';

@@ -6,7 +6,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { validIdentifier } from '@ocpsum/core';
-import { packedRelations } from './partial-file.js';
+import { packedRelation, type PackedFiles } from './partial-file.js';
 import {
   KERNEL_KEYED_TABLES,
   PARTIAL_TABLES,
@@ -21,7 +21,7 @@ import { sqlStatement } from './sql-files.js';
  * - `{ schema }`: its tables in a schema of the same database (a kernel's or an earlier merge's output);
  * - `{ packed }`: Parquet files of a partial's days and window, as `writePartialFile` writes them (partial-file.ts).
  */
-export type PartialSource = { schema: string } | { packed: readonly string[] };
+export type PartialSource = { schema: string } | { packed: PackedFiles };
 
 /**
  * Merges the partials `sources` into a new schema `into` (created here with the partial tables; it
@@ -60,8 +60,9 @@ function unionOf(table: PartialTableName, sources: readonly PartialSource[]): st
   for (const source of sources) {
     if ('schema' in source) {
       parts.push(`SELECT ${columns} FROM ${validIdentifier(source.schema)}.${table}`);
-    } else if (source.packed.length) {
-      parts.push(`SELECT ${columns} FROM ${packedRelations(source.packed)[table]}`);
+    } else {
+      const relation = packedRelation(table, source.packed);
+      if (relation) parts.push(`SELECT ${columns} FROM ${relation}`);
     }
   }
   return parts.length ? `(${parts.join('\nUNION ALL\n')})` : null;

@@ -60,13 +60,20 @@ export async function writePartialFile(
   await (part === 'window' ? db.run(sql) : db.run(sql, { day: part.day }));
 }
 
-/** Each table of the partials packed in `files`, as a relation (SQL text) a merge reads from. */
-export function packedRelations(files: readonly string[]): Record<PartialTableName, string> {
-  const source = `read_parquet([${files.map(sqlString).join(', ')}], union_by_name = true)`;
-  return Object.fromEntries(
-    PARTIAL_TABLE_NAMES.map((table) => {
-      const columns = columnsOf(table).map((c) => `${packed(table, c)} AS ${name(c)}`);
-      return [table, `(SELECT ${columns.join(', ')} FROM ${source} WHERE section = ${sqlString(table)})`];
-    }),
-  ) as Record<PartialTableName, string>;
+/** A partial's packed files: day files (`writePartialFile` of a day) and window files. */
+export interface PackedFiles {
+  days: readonly string[];
+  window: readonly string[];
+}
+
+/**
+ * One table of the partials packed in `files`, as a relation (SQL text) a merge reads from; null
+ * when no file holds that kind of table. A day table reads only the day files and a window table
+ * only the window files; every file has the same columns, so no union by name is needed.
+ */
+export function packedRelation(table: PartialTableName, files: PackedFiles): string | null {
+  const list = WINDOW_TABLES.includes(table) ? files.window : files.days;
+  if (!list.length) return null;
+  const columns = columnsOf(table).map((c) => `${packed(table, c)} AS ${name(c)}`);
+  return `(SELECT ${columns.join(', ')} FROM read_parquet([${list.map(sqlString).join(', ')}]) WHERE section = ${sqlString(table)})`;
 }

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { FlowProducer, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { InputError } from '@ocpsum/core';
 import { Redis } from 'ioredis';
@@ -23,17 +23,21 @@ import { loadChunk } from './chunk-input.js';
 import { commitRun, finalizePart, type DayReport } from './completion.js';
 import { jobSchema, scratchFolder } from './job-scratch.js';
 import { collectGarbage } from './heap.js';
-import { QUEUES, partialKey, queuePrefix, stagedKey, stagingId } from './names.js';
+import { QUEUES, partialKey, queuePrefix, runWindowKey, stagedKey, stagingId } from './names.js';
 import { attemptFailed, notify, observed, type FleetEvents } from './events.js';
 import {
   chunkJobSchema,
+  chunkReportSchema,
+  commitJobSchema,
   dayJobSchema,
   parsePayload,
+  reduceJobSchema,
   wholeJobSchema,
   type ChunkJob,
   type ChunkReport,
   type WholeJob,
 } from './payloads.js';
+import { describeDays, planDayGroups } from './plan.js';
 import { peakRssBytes } from './peak-rss.js';
 import { PROCESS_ID } from './process-id.js';
 import { getFile, putFile } from './redis-files.js';
@@ -57,9 +61,10 @@ export interface FleetWorkerOptions {
 }
 
 /**
- * A stateless worker process: runs the kernel over `chunks` jobs (partial → Redis), reduces `days`
- * jobs (a day's partials → its staged outputs → Redis), and runs `whole` jobs (kernel, finalize and
- * the outputs' commit in one process).
+ * A stateless worker process: runs the kernel over `chunks` jobs (partial → Redis), starts the day
+ * reduces of runs whose chunks are done (`reduce` jobs), reduces `days` jobs (a day's partials →
+ * its staged outputs → Redis), and runs `whole` jobs (kernel, finalize and the outputs' commit in
+ * one process).
  */
 export class FleetWorker {
   private readonly redis: Redis;
@@ -67,6 +72,8 @@ export class FleetWorker {
   private readonly stores = new StoreCache();
   private readonly workers: Worker[] = [];
   private readonly kernels: LimitFunction;
+  private readonly flows: FlowProducer;
+  private readonly days: Queue;
 
   private constructor(
     private readonly options: FleetWorkerOptions,
@@ -75,6 +82,8 @@ export class FleetWorker {
     this.redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
     this.records = new RunRecords(this.redis, options.prefix);
     this.kernels = pLimit(options.concurrency);
+    this.flows = new FlowProducer({ connection: this.redis, prefix: queuePrefix(options.prefix) });
+    this.days = new Queue(QUEUES.days, { connection: this.redis, prefix: queuePrefix(options.prefix) });
     const common = {
       connection: this.redis,
       prefix: queuePrefix(options.prefix),
@@ -87,6 +96,7 @@ export class FleetWorker {
       new Worker(queue, (job) => observed(events, queue, job, () => failInputAtOnce(() => work(job)), rowsOf), common);
     this.workers.push(
       serve(QUEUES.chunks, (job) => this.chunk(job), (report) => report.rows),
+      serve(QUEUES.reduce, (job) => this.reduce(job)),
       serve(QUEUES.days, (job) => this.day(job)),
       serve(QUEUES.whole, (job) => this.whole(job), (rows) => rows),
     );
@@ -150,7 +160,12 @@ export class FleetWorker {
         const name = partName(part);
         const file = join(folder, `${name}.parquet`);
         await writePartialFile(db, schema, part, file);
-        bytes += await putFile(this.redis, partialKey(this.options.prefix, runId, chunk, name), file, this.options.partialTtl);
+        bytes += await putFile(
+          this.redis,
+          partialKey(this.options.prefix, runId, chunk, name),
+          file,
+          this.options.partialTtl,
+        );
       }
     } finally {
       await rm(folder, { recursive: true, force: true });
@@ -164,7 +179,119 @@ export class FleetWorker {
   }
 
   /**
-   * Consecutive days of a large run: their partials and every chunk's window tables, from Redis,
+   * The parent of a large run's chunks, run once they are all done: merges every chunk's window
+   * tables once for all day reduces, then starts the run's second flow, day reduces (each over
+   * consecutive days, planDayGroups) under a commit job. A parent delivered again finds the merged
+   * window in Redis and adds nothing that is there already: the flow's job ids are the parent's.
+   */
+  private async reduce(job: Job): Promise<void> {
+    const data = parsePayload(reduceJobSchema, job.data, `reduce job ${job.id}`);
+    await this.refuseFinished(data);
+    if ((await this.records.get(data.runId))?.status === 'done') return;
+    await this.records.setStatus(data.runId, 'reducing');
+    const chunks = Object.values(await job.getChildrenValues()).map((value, i) =>
+      parsePayload(chunkReportSchema, value, `report of chunk ${i} of reduce job ${job.id}`),
+    );
+    // The parent's job id is `{runId}.{attempt}` (coordinator.ts).
+    const attempt = String(job.id).split('.').at(-1)!;
+    await this.mergeWindow(job, data.runId, chunks, attempt);
+    const { runId, spec, outputs } = data;
+    const staging = stagingId(runId, attempt);
+    const keep = { removeOnComplete: job.opts.removeOnComplete, removeOnFail: job.opts.removeOnFail };
+    const retry = { attempts: job.opts.attempts, backoff: job.opts.backoff };
+    await this.flows.add({
+      name: `commit ${job.name.replace(/^reduce /, '')}`,
+      queueName: QUEUES.commit,
+      data: parsePayload(commitJobSchema, { runId, spec, outputs, staging, chunks }, 'commit job'),
+      opts: { ...retry, ...keep, jobId: `${job.id}.commit` },
+      children: planDayGroups(chunks, await this.dayGroupBytes(chunks, data.dayBytes)).map(({ days, partials }) => ({
+        name: `days ${describeDays(days)} · ${partials.length} partials`,
+        queueName: QUEUES.days,
+        data: parsePayload(dayJobSchema, { runId, spec, days, partials, attempt, outputs, staging }, 'day job'),
+        opts: { ...retry, ...keep, jobId: `${job.id}.days-${days[0]}`, failParentOnFailure: true },
+      })),
+    });
+  }
+
+  /**
+   * Every chunk's window tables (node role evidence, which every day needs) merged into one object
+   * in Redis, unless a delivery of the same parent put it there already. It is written aside and
+   * renamed into place only if still absent, so a day reduce never reads a half-written object.
+   */
+  private async mergeWindow(job: Job, runId: string, chunks: readonly ChunkReport[], attempt: string): Promise<void> {
+    const { prefix, partialTtl } = this.options;
+    const key = runWindowKey(prefix, runId, attempt);
+    if (await this.redis.exists(key)) return;
+    const schema = jobSchema(job);
+    const folder = await scratchFolder(schema);
+    try {
+      const window = await this.fetchPartials(
+        folder,
+        runId,
+        chunks.map((c) => [c.chunk, 'window'] as const),
+      );
+      await this.kernels(async () => {
+        const db = await this.engine.connect();
+        try {
+          await mergePartials(db, [{ packed: { days: [], window } }], schema);
+          const file = join(folder, 'merged-window.parquet');
+          await writePartialFile(db, schema, 'window', file);
+          const aside = `${key}:${PROCESS_ID}`;
+          await putFile(this.redis, aside, file, partialTtl);
+          if (!(await this.redis.renamenx(aside, key))) await this.redis.del(aside);
+        } finally {
+          await dropPartial(db, schema).catch(() => undefined);
+          db.closeSync();
+        }
+      });
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Partial bytes per day reduce: the run's bytes spread over the workers serving day reduces, so
+   * each has one (a day reduce has a fixed cost of a few dozen statements), but at most `limit`:
+   * a day reduce holds many times its partial bytes (README, "Benchmark"), and a worker's memory is bounded.
+   */
+  private async dayGroupBytes(chunks: readonly ChunkReport[], limit: number): Promise<number> {
+    const total = chunks.reduce((n, c) => n + c.partialBytes, 0);
+    const workers = await this.days.getWorkersCount().catch(() => 1);
+    return Math.max(1, Math.min(limit, Math.ceil(total / Math.max(1, workers))));
+  }
+
+  /** The (chunk, part) partials of a run from Redis into `folder`, as local files in the same order. */
+  private async fetchPartials(folder: string, runId: string, parts: readonly (readonly [number, string])[]) {
+    const files: string[] = [];
+    for (const [chunk, part] of parts) {
+      const key = partialKey(this.options.prefix, runId, chunk, part);
+      files.push(
+        await this.fetchPartial(
+          folder,
+          key,
+          `${chunk}-${part}`,
+          runId,
+          `partial aggregate of chunk ${chunk} (${part})`,
+        ),
+      );
+    }
+    return files;
+  }
+
+  private async fetchPartial(folder: string, key: string, name: string, runId: string, what: string): Promise<string> {
+    const file = join(folder, `${name}.parquet`);
+    // Only a Redis that lost data (restart without persistence, eviction, TTL) fails here.
+    await getFile(
+      this.redis,
+      key,
+      file,
+      () => `${what} is missing from Redis (lost in a restart or expired); run ${runId} cannot be completed correctly`,
+    );
+    return file;
+  }
+
+  /**
+   * Consecutive days of a large run: their partials and the run's merged window tables, from Redis,
    * merged and finalized; each output's part staged, and its files put in Redis for the commit.
    */
   private async day(job: Job): Promise<DayReport> {
@@ -176,20 +303,18 @@ export class FleetWorker {
     const folder = await scratchFolder(schema);
     try {
       const clock = stopwatch();
-      const keys = [...data.partials, ...data.allChunks.map((chunk) => [chunk, 'window'] as const)];
-      const files = { days: [] as string[], window: [] as string[] };
-      for (const [chunk, part] of keys) {
-        const file = join(folder, `${chunk}-${part}.parquet`);
-        await getFile(
-          this.redis,
-          partialKey(prefix, data.runId, chunk, part),
-          file,
-          // Only a Redis that lost data (restart without persistence, eviction, TTL) gets here.
-          () =>
-            `partial aggregate of chunk ${chunk} (${part}) is missing from Redis (lost in a restart or expired); run ${data.runId} cannot be completed correctly`,
-        );
-        (part === 'window' ? files.window : files.days).push(file);
-      }
+      const files = {
+        days: await this.fetchPartials(folder, data.runId, data.partials),
+        window: [
+          await this.fetchPartial(
+            folder,
+            runWindowKey(prefix, data.runId, data.attempt),
+            'window',
+            data.runId,
+            'the merged window tables',
+          ),
+        ],
+      };
       const fetchMs = clock();
       return await this.kernels(async () => {
         clock();
@@ -285,6 +410,7 @@ export class FleetWorker {
 
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.close()));
+    await Promise.all([this.flows.close(), this.days.close()]);
     await this.stores.close();
     this.engine.close();
     this.redis.disconnect();

@@ -1,8 +1,9 @@
 /** Queue names and Redis keys of the fleet, in one place. */
 
 /**
- * A large run is two flows: `chunks` under a `reduce` job, which, once they are done, adds `days`
- * (each a day reduce over consecutive days) under a `commit` job. A small run is one `whole` job.
+ * A large run is two flows: `chunks` under a `reduce` job, which, once they are done, merges their
+ * window tables and adds `days` (each a day reduce over consecutive days) under a `commit` job. A
+ * small run is one `whole` job.
  */
 export const QUEUES = { chunks: 'chunks', reduce: 'reduce', days: 'days', commit: 'commit', whole: 'whole' } as const;
 
@@ -26,6 +27,12 @@ export const chunksDoneKey = (prefix: string, runId: string) => `${runKey(prefix
 /** One day (`YYYY-MM-DD`) of one chunk's partial aggregate, or (`window`) its window tables. */
 export const partialKey = (prefix: string, runId: string, chunk: number, part: string) =>
   `${runKey(prefix, runId)}:partial:${chunk}:${part}`;
+/**
+ * Every chunk's window tables merged once, by the `reduce` job of one attempt of a run (its job id's
+ * last part), for all its day reduces: they read one window file, not one per chunk.
+ */
+export const runWindowKey = (prefix: string, runId: string, attempt: string) =>
+  `${runKey(prefix, runId)}:partial:window:${attempt}`;
 /** A staged file of one output (`target`: its index among the run's outputs), as a day reduce staged it. */
 export const stagedKey = (prefix: string, runId: string, target: number, file: string) =>
   `${runKey(prefix, runId)}:staged:${target}:${file}`;

@@ -57,15 +57,15 @@ export const chunkReportSchema = z.strictObject({
   doneAt: z.number().int().nonnegative(),
 });
 
-/** Consecutive days of a large run: merge their partials (and every chunk's window tables), finalize, stage. */
+/** Consecutive days of a large run: merge their partials and the run's merged window tables, finalize, stage. */
 export const dayJobSchema = z.strictObject({
   runId: dataset.runId,
   spec: runSpecSchema,
   days: z.array(day).min(1),
   /** The (chunk, day) partials of those days. */
   partials: z.array(z.tuple([z.number().int().nonnegative(), day])).min(1),
-  /** Every chunk of the run: each ships its window tables. */
-  allChunks: z.array(z.number().int().nonnegative()).min(1),
+  /** The attempt of the run whose merged window tables the day reads (runWindowKey). */
+  attempt: z.string().regex(/^\d+$/),
   outputs,
   staging,
 });

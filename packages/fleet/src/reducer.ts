@@ -1,6 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FlowProducer, Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
+import { Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { Redis } from 'ioredis';
 import { openEngine, type Engine } from '@ocpsum/kernel';
@@ -8,16 +8,8 @@ import { discardStaging } from '@ocpsum/sinks';
 import { commitRun, type DayReport } from './completion.js';
 import { scratchFolder } from './job-scratch.js';
 import { attemptFailed, finishRun, notify, observed, type FleetEvents } from './events.js';
-import { QUEUES, queuePrefix, runDataPattern, stagedKey, stagingId } from './names.js';
-import {
-  chunkReportSchema,
-  commitJobSchema,
-  dayJobSchema,
-  parsePayload,
-  reduceJobSchema,
-  type ChunkReport,
-} from './payloads.js';
-import { describeDays, planDayGroups } from './plan.js';
+import { QUEUES, queuePrefix, runDataPattern, stagedKey } from './names.js';
+import { commitJobSchema, dayJobSchema, parsePayload } from './payloads.js';
 import { getFile } from './redis-files.js';
 import { RunRecords } from './run-records.js';
 import { STALL } from './stall.js';
@@ -32,16 +24,15 @@ export interface ReducerOptions {
 }
 
 /**
- * The serial ends of a large run: when its chunks are done, starts its day reduces (which any
- * worker runs); when those are done, commits its outputs, writes the run report and removes the
- * partials and staged files. Also watches for failed jobs of any queue, so a run whose job died for
- * good is marked failed even when no worker lived to say so, and fails runs past their deadline.
+ * The serial end of a large run: when its day reduces are done, commits its outputs, writes the run
+ * report and removes the partials and staged files. Also watches for failed jobs of any queue, so a
+ * run whose job died for good is marked failed even when no worker lived to say so, and fails runs
+ * past their deadline.
  */
 export class Reducer {
   private readonly redis: Redis;
   private readonly records: RunRecords;
   private readonly workers: Worker[];
-  private readonly flows: FlowProducer;
   private readonly events: QueueEvents[];
   private readonly eventConnections: Redis[] = [];
   private readonly queues: Map<string, Queue>;
@@ -54,13 +45,7 @@ export class Reducer {
     this.records = new RunRecords(this.redis, options.prefix);
     const prefix = queuePrefix(options.prefix);
     const { events } = options;
-    this.flows = new FlowProducer({ connection: this.redis, prefix });
     this.workers = [
-      new Worker(QUEUES.reduce, (job) => observed(events, QUEUES.reduce, job, () => this.reduce(job)), {
-        connection: this.redis,
-        prefix,
-        ...STALL,
-      }),
       new Worker(QUEUES.commit, (job) => observed(events, QUEUES.commit, job, () => this.commit(job)), {
         connection: this.redis,
         prefix,
@@ -97,55 +82,11 @@ export class Reducer {
 
   static async start(options: ReducerOptions): Promise<Reducer> {
     const reducer = new Reducer(options);
-    await Promise.all([...reducer.workers.map((w) => w.waitUntilReady()), ...reducer.events.map((e) => e.waitUntilReady())]);
+    await Promise.all([
+      ...reducer.workers.map((w) => w.waitUntilReady()),
+      ...reducer.events.map((e) => e.waitUntilReady()),
+    ]);
     return reducer;
-  }
-
-  /**
-   * The parent of a large run's chunks, run once they are all done: starts the run's second flow,
-   * day reduces (each over consecutive days, planDayGroups) under a commit job. The flow's job ids are the parent's, so a parent
-   * delivered again adds nothing that is there already.
-   */
-  private async reduce(job: Job): Promise<void> {
-    const data = parsePayload(reduceJobSchema, job.data, `reduce job ${job.id}`);
-    const record = await this.records.get(data.runId);
-    if (record?.status === 'done') return;
-    if (record?.status === 'failed' || record?.status === 'cancelled') {
-      throw new UnrecoverableError(`run ${data.runId} is ${record.status}`);
-    }
-    await this.records.setStatus(data.runId, 'reducing');
-    const chunks = Object.values(await job.getChildrenValues()).map((value, i) =>
-      parsePayload(chunkReportSchema, value, `report of chunk ${i} of reduce job ${job.id}`),
-    );
-    const allChunks = chunks.map((c) => c.chunk).sort((a, b) => a - b);
-    // The parent's job id is `{runId}.{attempt}` (coordinator.ts).
-    const staging = stagingId(data.runId, String(job.id).split('.').at(-1)!);
-    const { runId, spec, outputs } = data;
-    const keep = { removeOnComplete: job.opts.removeOnComplete, removeOnFail: job.opts.removeOnFail };
-    const retry = { attempts: job.opts.attempts, backoff: job.opts.backoff };
-    await this.flows.add({
-      name: `commit ${job.name.replace(/^reduce /, '')}`,
-      queueName: QUEUES.commit,
-      data: parsePayload(commitJobSchema, { runId, spec, outputs, staging, chunks }, 'commit job'),
-      opts: { ...retry, ...keep, jobId: `${job.id}.commit` },
-      children: planDayGroups(chunks, await this.dayGroupBytes(chunks, data.dayBytes)).map(({ days, partials }) => ({
-        name: `days ${describeDays(days)} · ${partials.length} partials`,
-        queueName: QUEUES.days,
-        data: parsePayload(dayJobSchema, { runId, spec, days, partials, allChunks, outputs, staging }, 'day job'),
-        opts: { ...retry, ...keep, jobId: `${job.id}.days-${days[0]}`, failParentOnFailure: true },
-      })),
-    });
-  }
-
-  /**
-   * Partial bytes per day reduce: the run's bytes spread over the workers serving day reduces, so
-   * each has one (a day reduce has a fixed cost of a few dozen statements), but at most `limit`:
-   * a day reduce holds many times its partial bytes (README, "Benchmark"), and a worker's memory is bounded.
-   */
-  private async dayGroupBytes(chunks: readonly ChunkReport[], limit: number): Promise<number> {
-    const total = chunks.reduce((n, c) => n + c.partialBytes, 0);
-    const workers = await this.queues.get(QUEUES.days)!.getWorkersCount().catch(() => 1);
-    return Math.max(1, Math.min(limit, Math.ceil(total / Math.max(1, workers))));
   }
 
   /**
@@ -174,7 +115,8 @@ export class Reducer {
               this.redis,
               stagedKey(this.options.prefix, data.runId, target, file),
               join(folder, String(target), file),
-              () => `staged output ${file} of ${day.days.join(', ')} is missing from Redis (lost in a restart or expired)`,
+              () =>
+                `staged output ${file} of ${day.days.join(', ')} is missing from Redis (lost in a restart or expired)`,
             );
           }
         }
@@ -207,7 +149,9 @@ export class Reducer {
     if (!job || !(await job.isFailed())) return;
     await this.fail(job.data, `${job.name}: ${reason}`);
     // Nothing will commit what the run staged outside Redis (PostgreSQL's staging table).
-    const staged = (queue === QUEUES.days ? dayJobSchema : queue === QUEUES.commit ? commitJobSchema : null)?.safeParse(job.data);
+    const staged = (queue === QUEUES.days ? dayJobSchema : queue === QUEUES.commit ? commitJobSchema : null)?.safeParse(
+      job.data,
+    );
     if (staged?.success) {
       const { outputs, spec, staging } = staged.data;
       await discardStaging(outputs, spec, staging);
@@ -232,7 +176,6 @@ export class Reducer {
   async close(): Promise<void> {
     clearInterval(this.watchdog);
     await Promise.all(this.workers.map((w) => w.close()));
-    await this.flows.close();
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     await Promise.all(this.events.map((e) => e.close()));
     // BullMQ leaves the connections it was given open.
@@ -241,4 +184,3 @@ export class Reducer {
     (await this.engine?.catch(() => undefined))?.close();
   }
 }
-

@@ -6,12 +6,12 @@ import { addMetricsOptions, processOps, withOpsServer, type MetricsFlags } from 
 import { redactUrl } from '@ocpsum/core';
 import { connectRedis } from '../redis.js';
 
-/** The process that runs the Reducer: day reduces and commits, and the failed-job and deadline watch. */
+/** The process that runs the Reducer: commits, and the failed-job and deadline watch. */
 export function reducerCommand(): Command {
   return addMetricsOptions(
     addFleetOptions(
       new Command('reducer').description(
-        'start the day reduces of runs whose chunks are done, commit their outputs, fail broken or overdue runs',
+        'commit the outputs of runs whose day reduces are done, fail broken or overdue runs',
       ),
     ),
     9465,
@@ -24,7 +24,7 @@ export function reducerCommand(): Command {
     const redis = redactUrl(flags.redis);
     ops.log.info(
       { event: 'ready', redis, prefix: flags.prefix, metrics: `${server.url}/metrics` },
-      `reducer ${process.pid}: reducing and committing runs on ${redis} prefix {${flags.prefix}}, metrics ${server.url}/metrics`,
+      `reducer ${process.pid}: committing runs on ${redis} prefix {${flags.prefix}}, metrics ${server.url}/metrics`,
     );
     closeOnSignal('reducer', ops.log, [() => reducer.close(), () => server.close()]);
   });

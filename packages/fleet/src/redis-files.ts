@@ -1,6 +1,6 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { once } from 'node:events';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import type { Redis } from 'ioredis';
 
 /** Files move through Redis in slices of this many bytes, so no process holds a whole one. */
@@ -24,25 +24,19 @@ export async function putFile(redis: Redis, key: string, path: string, ttl: numb
   return bytes;
 }
 
+/** The value of `key`, slice by slice; `missing` says what was lost when Redis has no such key. */
+export async function* readFileSlices(redis: Redis, key: string, missing: () => string): AsyncGenerator<Buffer> {
+  for (let bytes = 0; ; ) {
+    const slice = await redis.getrangeBuffer(key, bytes, bytes + SLICE - 1);
+    if (bytes === 0 && slice.length === 0 && !(await redis.exists(key))) throw new Error(missing());
+    if (slice.length > 0) yield slice;
+    bytes += slice.length;
+    if (slice.length < SLICE) return;
+  }
+}
+
 /** Writes the value of `key` to a local file; `missing` says what was lost when Redis has no such key. */
 export async function getFile(redis: Redis, key: string, path: string, missing: () => string): Promise<number> {
-  const first = await redis.getrangeBuffer(key, 0, SLICE - 1);
-  if (first.length === 0 && !(await redis.exists(key))) throw new Error(missing());
-  if (first.length < SLICE) {
-    await writeFile(path, first);
-    return first.length;
-  }
-  const out = createWriteStream(path);
-  let bytes = 0;
-  try {
-    for (let slice = first; slice.length > 0; slice = await redis.getrangeBuffer(key, bytes, bytes + SLICE - 1)) {
-      if (!out.write(slice)) await once(out, 'drain');
-      bytes += slice.length;
-      if (slice.length < SLICE) break;
-    }
-  } finally {
-    out.end();
-    await once(out, 'close');
-  }
-  return bytes;
+  await pipeline(readFileSlices(redis, key, missing), createWriteStream(path));
+  return (await stat(path)).size;
 }

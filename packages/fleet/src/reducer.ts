@@ -1,5 +1,4 @@
-import { mkdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { Redis } from 'ioredis';
@@ -10,7 +9,7 @@ import { scratchFolder } from './job-scratch.js';
 import { attemptFailed, finishRun, notify, observed, type FleetEvents } from './events.js';
 import { QUEUES, queuePrefix, runDataPattern, stagedKey } from './names.js';
 import { commitJobSchema, dayJobSchema, parsePayload } from './payloads.js';
-import { getFile } from './redis-files.js';
+import { readFileSlices } from './redis-files.js';
 import { RunRecords } from './run-records.js';
 import { STALL } from './stall.js';
 
@@ -106,22 +105,16 @@ export class Reducer {
     const folder = await scratchFolder(`commit-${data.runId.slice(0, 12)}`);
     let db: DuckDBConnection | undefined;
     const connect = async () => (db ??= await (await this.duckdb()).connect());
+    // The sinks stream the staged files from Redis into the outputs; only what DuckDB must read
+    // (a Parquet file's parts) is copied into `folder` first.
+    const carried = (target: number, file: string) =>
+      readFileSlices(
+        this.redis,
+        stagedKey(this.options.prefix, data.runId, target, file),
+        () => `staged output ${file} of run ${data.runId} is missing from Redis (lost in a restart or expired)`,
+      );
     try {
-      for (const [target] of data.outputs.entries()) {
-        await mkdir(join(folder, String(target)), { recursive: true });
-        for (const day of days) {
-          for (const { file } of day.staged[target] ?? []) {
-            await getFile(
-              this.redis,
-              stagedKey(this.options.prefix, data.runId, target, file),
-              join(folder, String(target), file),
-              () =>
-                `staged output ${file} of ${day.days.join(', ')} is missing from Redis (lost in a restart or expired)`,
-            );
-          }
-        }
-      }
-      const run = { ...data, staging: { id: data.staging, folder }, parts: days };
+      const run = { ...data, staging: { id: data.staging, folder, carried }, parts: days };
       await commitRun(this.records, this.options.events, connect, run);
     } finally {
       db?.closeSync();

@@ -1,7 +1,7 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { sqlString, summaryColumns, type RunSpec, type SummaryRow } from '@ocpsum/core';
-import type { Sink, SummarySource } from './interfaces.js';
+import type { Sink, StagedFiles, SummarySource } from './interfaces.js';
 import { fileSink } from './file-sink.js';
 import { summarySelect, type SelectOptions } from './summary-sql.js';
 
@@ -35,20 +35,20 @@ export function csvSink(target: string, spec: RunSpec): Sink {
     target,
     'csv',
     (source, path, where) => copyCsv(source, columns, path, where ? { where } : { header: true }),
-    (parts, path) => concatenate(parts, path),
+    (parts, read, path) => concatenate(parts, read, path),
   );
 
   /** The header, then each part's rows, streamed into `path`. */
-  async function concatenate(parts: string[], path: string): Promise<void> {
+  async function concatenate(parts: string[], read: StagedFiles, path: string): Promise<void> {
     const out = createWriteStream(path);
-    const write = async (chunk: string | Buffer) => {
+    const write = async (chunk: string | Uint8Array) => {
       if (!out.write(chunk)) await once(out, 'drain');
     };
     try {
       // Column names are plain identifiers: nothing to quote.
       await write(`${columns.join(',')}\n`);
       for (const part of parts) {
-        for await (const chunk of createReadStream(part, { highWaterMark: 2 ** 20 })) await write(chunk as Buffer);
+        for await (const chunk of read.read(part)) await write(chunk);
       }
     } finally {
       out.end();

@@ -2,7 +2,7 @@ import { copyFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DATA_SOURCES, sqlString } from '@ocpsum/core';
 import { prepareFile } from './files.js';
-import type { Connect, Sink, StagedFile, SummarySource } from './interfaces.js';
+import type { Connect, Sink, StagedFile, StagedFiles, SummarySource } from './interfaces.js';
 import { summaryDays } from './summary-sql.js';
 
 /** The order of a whole summary's one staged file, the output itself. */
@@ -15,14 +15,14 @@ const WHOLE = 'whole';
  * A part is staged as one file per data source, ordered by (data source, the part's first day),
  * which puts the parts of a run, each of its own days, in the order of the whole summary; a whole
  * summary (`staging.whole`) is staged as the output file itself. The commit moves that file into
- * place, or has `join` write the parts' files, in order, into one file beside the target, renamed
- * into place.
+ * place, or has `join` write the parts' files (named in order, read through `read`) into one file
+ * beside the target, renamed into place.
  */
 export function fileSink(
   target: string,
   extension: string,
   write: (source: SummarySource, path: string, where?: string) => Promise<void>,
-  join_: (parts: string[], path: string, db: Connect) => Promise<void>,
+  join_: (parts: string[], read: StagedFiles, path: string, db: Connect) => Promise<void>,
 ): Sink {
   return {
     async stage(source, staging) {
@@ -40,13 +40,13 @@ export function fileSink(
       }
       return files;
     },
-    prepare: (files, staging, db) =>
+    prepare: (files, read, _staging, db) =>
       prepareFile(target, async (temporary) => {
-        const paths = [...files]
+        const names = [...files]
           .sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0))
-          .map(({ file }) => join(staging.folder, file));
-        if (files.length === 1 && files[0].order === WHOLE) await moveFile(paths[0], temporary);
-        else await join_(paths, temporary, db);
+          .map(({ file }) => file);
+        if (files.length === 1 && files[0].order === WHOLE) await moveFile(await read.local(names[0]), temporary);
+        else await join_(names, read, temporary, db);
       }),
   };
 }

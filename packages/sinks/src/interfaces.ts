@@ -26,6 +26,19 @@ export interface Staging {
   folder: string;
   /** The one part is the whole summary: a file output stages it as the file itself, moved into place on commit. */
   whole?: boolean;
+  /**
+   * At commit, where the staged files are when the run carried them elsewhere (the fleet: Redis):
+   * a target's (its index among the outputs) file, streamed. Without it they are in `folder`.
+   */
+  carried?: (target: number, file: string) => AsyncIterable<Uint8Array>;
+}
+
+/** A target's staged files at commit, by name (`StagedFile.file`), wherever the run keeps them. */
+export interface StagedFiles {
+  /** The file's bytes, streamed. */
+  read(file: string): AsyncIterable<Uint8Array>;
+  /** The file as a local path: copied into the staging folder first when it was carried elsewhere. */
+  local(file: string): Promise<string>;
 }
 
 /**
@@ -56,7 +69,7 @@ export interface Sink {
   /** Writes the rows of `source` aside: files in the staging folder, or rows into a staging table. */
   stage(source: SummarySource, staging: Staging): Promise<StagedFile[]>;
   /** The output made of every part's files, written aside (nothing visible until commit). `db` reads staged Parquet. */
-  prepare(files: readonly StagedFile[], staging: Staging, db: Connect): Promise<PreparedOutput>;
+  prepare(files: readonly StagedFile[], read: StagedFiles, staging: Staging, db: Connect): Promise<PreparedOutput>;
   /** Removes what `stage` left outside the staging folder (a run that will not commit), by staging id. */
   discard?(id: string): Promise<void>;
 }

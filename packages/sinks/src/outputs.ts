@@ -7,6 +7,7 @@ import type { Connect, OutputTiming, PreparedOutput, Sink, StagedFile, Staging, 
 import { parquetSink } from './parquet.js';
 import { parquetDaysSink } from './parquet-days.js';
 import { postgresSink } from './postgres.js';
+import { stagedFiles } from './staged-files.js';
 import { isPostgresTarget } from './postgres-target.js';
 import { checkSummarySource } from './summary-sql.js';
 
@@ -17,7 +18,7 @@ import { checkSummarySource } from './summary-sql.js';
  * every file from the summary table; no row becomes a JavaScript object.
  *
  * 1. `stageOutputs`, once per part of the summary (the whole of it, or a day): each target's part
- *    is written aside, in `{staging.folder}/{target index}/`.
+ *    is written aside, in `{staging.folder}/{target index}/` (which the fleet then carries in Redis).
  * 2. `commitOutputs`, once, with every part's files: all outputs are prepared from them first, and
  *    only when every one succeeded are they committed, so a run's outputs appear whole or not at all.
  *
@@ -75,7 +76,9 @@ export async function commitOutputs(
   try {
     for (const i of order) {
       const started = performance.now();
-      prepared.push(await sinkFor(targets[i], spec).prepare(staged[i] ?? [], targetStaging(staging, i), db));
+      const own = targetStaging(staging, i);
+      const files = stagedFiles(staging, i, own.folder);
+      prepared.push(await sinkFor(targets[i], spec).prepare(staged[i] ?? [], files, own, db));
       times.push(performance.now() - started);
     }
   } catch (error) {

@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { sqlString, summaryColumns, type RunSpec } from '@ocpsum/core';
 import { openStore } from '@ocpsum/storage';
 import type { Sink } from './interfaces.js';
@@ -30,7 +30,7 @@ export function parquetDaysSink(target: string, spec: RunSpec): Sink {
       }
       return files;
     },
-    async prepare(files, staging) {
+    async prepare(files, read) {
       const store = openStore(target);
       const written = new Set(files.map(({ day }) => dayPrefix(day!) + DAY_OBJECT));
       return {
@@ -38,7 +38,7 @@ export function parquetDaysSink(target: string, spec: RunSpec): Sink {
         async commit() {
           try {
             for (const { file, day } of files) {
-              await store.put(dayPrefix(day!) + DAY_OBJECT, createReadStream(join(staging.folder, file)));
+              await store.put(dayPrefix(day!) + DAY_OBJECT, Readable.from(read.read(file)));
             }
             for (const day of windowDays(spec)) {
               for await (const object of store.list(dayPrefix(day))) {

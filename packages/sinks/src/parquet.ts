@@ -35,8 +35,10 @@ export function parquetSink(target: string, spec: RunSpec): Sink {
     target,
     'parquet',
     (source, path, where) => copyParquet(source, columns, path, where),
-    async (parts, path, db) => {
-      await (await db()).run(`COPY (SELECT * FROM read_parquet([${parts.map(sqlString).join(', ')}])) TO ${sqlString(path)} ${PARQUET}`);
+    async (parts, read, path, db) => {
+      const local = [];
+      for (const part of parts) local.push(await read.local(part));
+      await (await db()).run(`COPY (SELECT * FROM read_parquet([${local.map(sqlString).join(', ')}])) TO ${sqlString(path)} ${PARQUET}`);
     },
   );
 }

@@ -94,7 +94,7 @@ export function postgresSink(target: string, spec: RunSpec): Sink {
       }
     },
 
-    async prepare(_files, staging) {
+    async prepare(_files, _read, staging) {
       const client = await connect();
       let summary: { deleted: number; inserted: number; partitions: string[] };
       try {

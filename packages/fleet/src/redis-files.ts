@@ -24,14 +24,25 @@ export async function putFile(redis: Redis, key: string, path: string, ttl: numb
   return bytes;
 }
 
-/** The value of `key`, slice by slice; `missing` says what was lost when Redis has no such key. */
+/**
+ * The value of `key`, slice by slice; `missing` says what was lost when Redis has no such key. The
+ * next slice is asked for before this one is handed on, so Redis sends while the caller writes.
+ */
 export async function* readFileSlices(redis: Redis, key: string, missing: () => string): AsyncGenerator<Buffer> {
+  const ask = (from: number) => {
+    const slice = redis.getrangeBuffer(key, from, from + SLICE - 1);
+    slice.catch(() => undefined); // a caller that stops early leaves it unawaited
+    return slice;
+  };
+  let next = ask(0);
   for (let bytes = 0; ; ) {
-    const slice = await redis.getrangeBuffer(key, bytes, bytes + SLICE - 1);
+    const slice = await next;
     if (bytes === 0 && slice.length === 0 && !(await redis.exists(key))) throw new Error(missing());
-    if (slice.length > 0) yield slice;
     bytes += slice.length;
-    if (slice.length < SLICE) return;
+    const more = slice.length === SLICE;
+    if (more) next = ask(bytes);
+    if (slice.length > 0) yield slice;
+    if (!more) return;
   }
 }
 

@@ -65,7 +65,7 @@ describe.skipIf(!isGitCheckout)('a fresh clone', () => {
     expect(cloned.code, cloned.stderr).toBe(0);
     const checkout = await exec('git', ['checkout', '--quiet', '--detach', head], clone, 60_000);
     expect(checkout.code, checkout.stderr).toBe(0);
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     if (tmp) await rm(tmp, { recursive: true, force: true });
@@ -118,5 +118,5 @@ describe.skipIf(!isGitCheckout)('a fresh clone', () => {
     const run = await exec('npx', ['--no-install', 'ocpsum', 'run', '--help'], clone, 60_000);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('Usage: ocpsum run [options]');
-  }, 240_000);
+  }, 300_000);
 });

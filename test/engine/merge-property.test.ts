@@ -295,8 +295,8 @@ test('kernel per row range + merge in any order equals one pass', async () => {
     {
       numRuns: 25,
       seed: Number(process.env.PROPERTY_SEED ?? 20251001),
-      interruptAfterTimeLimit: 90_000,
-      markInterruptAsFailure: true,
     },
   );
-}, 180_000);
+  // Every case runs, however slow the machine is: a time limit would fail a correct merge, or drop
+  // cases unseen.
+}, 600_000);

@@ -174,7 +174,7 @@ beforeAll(async () => {
   await cli(['generate', '--out', root, '--rows', '8000', '--source', SOURCE, '--seed', '23']);
   reference = join(work, 'reference.yml');
   await writeReferenceYaml(reference, referenceFor(await nodesOf(root)));
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   await client?.end();

@@ -63,7 +63,7 @@ beforeAll(async () => {
   const data = referenceFor(await nodesOf(root));
   await writeReferenceYaml(reference, data);
   await writeReferenceYaml(noKeys, { enabledKeys: [], costCategories: [], nodeRoles: data.nodeRoles });
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   await client?.end();

@@ -35,7 +35,7 @@ beforeAll(async () => {
   root = join(work, 'root');
   await cli(['generate', '--out', root, '--rows', '20000', '--source', SOURCE, '--seed', '5']);
   data = referenceFor(await nodesOf(root));
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   await client?.end();

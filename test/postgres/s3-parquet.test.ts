@@ -50,7 +50,7 @@ beforeAll(async () => {
   noKeys = join(work, 'no-keys.yml');
   await writeReferenceYaml(reference, data);
   await writeReferenceYaml(noKeys, { ...data, enabledKeys: [] });
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   await store?.close();

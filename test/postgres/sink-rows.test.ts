@@ -28,7 +28,7 @@ beforeAll(async () => {
   client = new pg.Client({ connectionString: server.url });
   await client.connect();
   work = await mkdtemp(join(tmpdir(), 'ocpsum-pg-rows-'));
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   await client?.end();

@@ -221,7 +221,7 @@ test('a fleet run failing on bad input is marked failed, names the file, and lea
   expect(status.stdout).toMatch(/column "pod_labels".*malformed label JSON/);
   expect((await runRecord(redis.url, prefix, runId))!.status).toBe('failed');
   expect(await snapshot(outputs)).toEqual(before);
-}, 180_000);
+}, 300_000);
 
 /** The chunk jobs of a prefix as BullMQ holds them: state, attempts made and allowed, the reason of the last failure. */
 async function chunkJobs(prefix: string) {
@@ -301,7 +301,7 @@ test('a bad file fails its chunk on the first of 3 attempts, and the run, naming
   expect(record.status).toBe('failed');
   expect(record.error).toContain(reason);
   expect(existsSync(out)).toBe(false);
-}, 180_000);
+}, 300_000);
 
 test('a worker that cannot reach S3 tries the chunk 3 times before the run fails', async () => {
   const prefix = 's3-down-attempts';
@@ -325,4 +325,4 @@ test('a worker that cannot reach S3 tries the chunk 3 times before the run fails
   expect((await runRecord(redis.url, prefix, runId))!.error).toContain(reason);
   expect(existsSync(out)).toBe(false);
   expect(worker.exited(), 'the worker is still up').toBe(false);
-}, 180_000);
+}, 300_000);

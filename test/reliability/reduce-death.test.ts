@@ -181,4 +181,4 @@ test('a parent of the chunks or a commit job delivered again after the run was r
   expect(await dayObjects(folder)).toEqual(before.days);
   const { rows } = await readCsv(csv);
   expect(rows.length).toBeGreaterThan(0);
-}, 120_000);
+}, 300_000);

@@ -164,4 +164,4 @@ test('the Redis password, the S3 secret key and the board password appear in no 
   console.log(
     `[secrets] searched ${lines} lines from ${everything.length} sources (${everything.map((e) => e.name).join(', ')})`,
   );
-}, 240_000);
+}, 300_000);

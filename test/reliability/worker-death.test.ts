@@ -90,7 +90,7 @@ test('each of 3 workers SIGKILLed once mid-chunk, replaced after each kill: the 
         .join(', ') +
       `; max ${seconds(Math.max(...times))}; run of ${run.chunks} chunks took ${seconds(run.finishedAt! - run.createdAt)}`,
   );
-}, 240_000);
+}, 300_000);
 
 test('a chunk whose workers die more often than maxStalledCount allows fails the run instead of hanging; nothing is written', async () => {
   const prefix = 'stall-limit';
@@ -116,7 +116,7 @@ test('a chunk whose workers die more often than maxStalledCount allows fails the
   expect(result.stdout).toMatch(/chunk 1\/1 .*stalled more than allowable limit/);
   expect((await world.record(prefix, runId))!.status).toBe('failed');
   expect(existsSync(out)).toBe(false);
-}, 240_000);
+}, 300_000);
 
 test('a run that no worker serves fails at its deadline, saying how far it got', async () => {
   const prefix = 'deadline';
@@ -137,4 +137,4 @@ test('a run that no worker serves fails at its deadline, saying how far it got',
     timeoutMs: 30_000,
   });
   expect(existsSync(out)).toBe(false);
-}, 120_000);
+}, 300_000);

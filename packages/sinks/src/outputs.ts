@@ -77,8 +77,7 @@ export async function commitOutputs(
     for (const i of order) {
       const started = performance.now();
       const own = targetStaging(staging, i);
-      const files = stagedFiles(staging, i, own.folder);
-      prepared.push(await sinkFor(targets[i], spec).prepare(staged[i] ?? [], files, own, db));
+      prepared.push(await sinkFor(targets[i], spec).prepare(staged[i] ?? [], stagedFiles(own, i), own, db));
       times.push(performance.now() - started);
     }
   } catch (error) {

@@ -4,11 +4,15 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { StagedFiles, Staging } from './interfaces.js';
 
-/** Target `index`'s staged files in `folder` (its own staging folder), or as the run carried them. */
-export function stagedFiles(staging: Staging, index: number, folder: string): StagedFiles {
-  const { carried } = staging;
-  if (!carried)
-    return { read: (file) => createReadStream(join(folder, file)), local: async (file) => join(folder, file) };
+/** The staged files of target `index`, whose own staging is `staging`: in its folder, or as the run carried them. */
+export function stagedFiles(staging: Staging, index: number): StagedFiles {
+  const { carried, folder } = staging;
+  if (!carried) {
+    return {
+      read: (file) => createReadStream(join(folder, file), { highWaterMark: 2 ** 20 }),
+      local: async (file) => join(folder, file),
+    };
+  }
   return {
     read: (file) => carried(index, file),
     async local(file) {

@@ -91,7 +91,7 @@ const program = new Command('ocpsum-bench')
   )
   .option('--data <dir>', 'where generated datasets are kept and reused', 'bench/data')
   .option('--out <dir>', 'where results go (JSON, Markdown, SVG)', 'bench/results')
-  .option('--chunk-rows <n>', 'fleet chunk size in rows', whole('--chunk-rows', 1000, 1e9), 250_000)
+  .option('--chunk-rows <n>', 'fleet chunk size in rows', whole('--chunk-rows', 1000, 1e9), 1_000_000)
   .option('--seed <n>', 'generator seed', whole('--seed', 0, 2 ** 31 - 1), 1)
   .addOption(
     new Option('--paths <list>', `what to measure, comma-separated: ${PATHS.join(', ')}`)

@@ -31,7 +31,7 @@ export function addPlanOptions(command: Command): Command {
       integer('--threshold', 0, 1e12),
       100_000,
     )
-    .option('--chunk-rows <rows>', 'rows per chunk', integer('--chunk-rows', 1000, 1e9), 250_000)
+    .option('--chunk-rows <rows>', 'rows per chunk', integer('--chunk-rows', 1000, 1e9), 1_000_000)
     .option(
       '--day-bytes <bytes>',
       "most partial aggregate bytes per day reduce (consecutive days are reduced together, spread over the workers)",

@@ -1,7 +1,17 @@
 import { FlowProducer, Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RunSpec } from '@ocpsum/core';
-import { findInput, monthLabel, rowsOf, type Dataset, type DatasetInput, type Layout } from '@ocpsum/input';
+import {
+  filesRead,
+  findInput,
+  monthLabel,
+  noPodRows,
+  rangeRows,
+  windowRanges,
+  type Dataset,
+  type DatasetInput,
+  type Layout,
+} from '@ocpsum/input';
 import { openStore } from '@ocpsum/storage';
 import { QUEUES, chunkJobId, queuePrefix } from './names.js';
 import { chunkJobSchema, parsePayload, reduceJobSchema, wholeJobSchema, type RangeRef } from './payloads.js';
@@ -33,7 +43,10 @@ export interface EnqueueResult {
   created: boolean;
   mode: 'whole' | 'chunks';
   chunks: number;
+  /** The window's pod usage rows, from `filesRead` of the dataset's `files` files. */
   podRows: number;
+  filesRead: number;
+  files: number;
   dataset: Dataset;
 }
 
@@ -68,14 +81,17 @@ export class Coordinator {
     }
     const { dataset, files } = input;
     const objects = Object.values(dataset.files).flat();
-    const podRows = rowsOf(files, 'openshift_pod_usage_line_items');
+    // Only what the window needs is read: a run of a few days reads a few days' row groups.
+    const ranges = windowRanges(files, spec);
+    const podRows = rangeRows(ranges, 'openshift_pod_usage_line_items');
+    if (podRows === 0) throw noPodRows(spec, dataset.location);
 
     const runId = runIdOf(root, spec, objects, request.outputs);
     const mode: EnqueueResult['mode'] = podRows < request.threshold ? 'whole' : 'chunks';
     const chunks =
       mode === 'whole'
-        ? [files.map((file) => ({ file, start: 0, end: file.rows }))]
-        : planChunks(files, request.chunkRows, await this.workersServing());
+        ? [ranges]
+        : planChunks(ranges, request.chunkRows, await this.workersServing());
     const attempt = await this.records.start({
       runId,
       mode,
@@ -85,7 +101,7 @@ export class Coordinator {
       createdAt: Date.now(),
       deadline: Date.now() + request.deadlineMs,
     });
-    const result = { runId, mode, chunks: chunks.length, podRows, dataset };
+    const result = { runId, mode, chunks: chunks.length, podRows, filesRead: filesRead(ranges), files: files.length, dataset };
     if (attempt === 0) return { ...result, created: false };
 
     const storage = files.filter((f) => f.type === 'openshift_storage_usage_line_items');

@@ -9,6 +9,7 @@ import {
   createPartial,
   dropPartial,
   kernelPartial,
+  loadChunk,
   mergePartials,
   openEngine,
   partialParts,
@@ -19,7 +20,6 @@ import {
   type Chunk,
   type Engine,
 } from '@ocpsum/kernel';
-import { loadChunk } from './chunk-input.js';
 import { commitRun, finalizePart, type DayReport } from './completion.js';
 import { jobSchema, scratchFolder } from './job-scratch.js';
 import { collectGarbage } from './heap.js';

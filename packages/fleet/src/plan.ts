@@ -1,23 +1,26 @@
-import type { InputFile } from '@ocpsum/input';
+import type { FileRange } from '@ocpsum/input';
 import type { RangeRef } from './payloads.js';
 
 /**
- * Cuts files, in order, into chunks of about one target size: `chunkRows` at most, evened out
+ * Cuts the row ranges a run reads (windowRanges: whole files, or the row groups of a file the
+ * window needs), in order, into chunks of about one target size: `chunkRows` at most, evened out
  * so that, with more chunks than `workers`, their number is a multiple of it (5 chunks on 2
- * workers would leave one worker a third round alone).
+ * workers would leave one worker a third round alone), and with fewer, every worker has one as long
+ * as a chunk keeps a quarter of `chunkRows`.
  *
- * A file holds one day (or hour) of one report, so it stays whole up to 1.5 × the target and
- * small files are packed together: a day cut over two chunks comes back as two partial groups per
- * pod, doubling what workers send and the day reduces merge. Larger files are cut into equal parts
+ * A file holds one day (or hour) of one report, so a range stays whole up to 1.5 × the target and
+ * small ones are packed together: a day cut over two chunks comes back as two partial groups per
+ * pod, doubling what workers send and the day reduces merge. Larger ranges are cut into equal parts
  * of about the target.
  */
-export function planChunks(files: readonly InputFile[], chunkRows: number, workers = 1): RangeRef[][] {
+export function planChunks(ranges: readonly FileRange[], chunkRows: number, workers = 1): RangeRef[][] {
   if (!Number.isSafeInteger(chunkRows) || chunkRows < 1)
     throw new Error(`chunk size must be a positive whole number, got ${chunkRows}`);
-  const total = files.reduce((n, f) => n + f.rows, 0);
+  const total = ranges.reduce((n, r) => n + r.end - r.start, 0);
   let count = Math.ceil(total / chunkRows);
+  if (count < workers) count = Math.max(count, Math.min(workers, Math.floor((4 * total) / chunkRows)));
   // Rounding up to a multiple adds fewer than `workers` chunks, so a chunk keeps over half its size.
-  if (count > workers) count = Math.ceil(count / workers) * workers;
+  else count = Math.ceil(count / workers) * workers;
   const target = Math.max(1, Math.ceil(total / count));
 
   const chunks: RangeRef[][] = [];
@@ -28,12 +31,13 @@ export function planChunks(files: readonly InputFile[], chunkRows: number, worke
     current = [];
     rows = 0;
   };
-  for (const file of files) {
-    const fileRows = file.rows;
-    const parts = fileRows <= target * 1.5 ? 1 : Math.ceil(fileRows / target);
+  for (const range of ranges) {
+    const { file } = range;
+    const rangeRows = range.end - range.start;
+    const parts = rangeRows <= target * 1.5 ? 1 : Math.ceil(rangeRows / target);
     for (let part = 0; part < parts; part++) {
-      const start = Math.floor((fileRows * part) / parts);
-      const end = Math.floor((fileRows * (part + 1)) / parts);
+      const start = range.start + Math.floor((rangeRows * part) / parts);
+      const end = range.start + Math.floor((rangeRows * (part + 1)) / parts);
       if (end === start) continue;
       if (rows > 0 && rows + end - start > target) close();
       current.push({ file, start, end });

@@ -8,18 +8,22 @@ const file = (key: string, ...rowGroups: number[]): InputFile => ({
   type: 'openshift_pod_usage_line_items',
   rows: rowGroups.reduce((a, b) => a + b, 0),
   rowGroups,
+  rowGroupDays: rowGroups.map(() => null),
   interval: 'timestamp',
   optional: [],
   nullLabels: [],
   usableNumbers: [],
 });
 
+/** Every row of each file, as windowRanges gives them for files without statistics. */
+const whole = (...files: InputFile[]) => files.map((f) => ({ file: f, start: 0, end: f.rows }));
+
 const rowsOf = (chunk: { start: number; end: number }[]) => chunk.reduce((n, r) => n + r.end - r.start, 0);
 
 describe('planChunks', () => {
   test('covers every row once, in order, each range carrying its object and ETag', () => {
     const files = [file('a', 300, 300), file('b', 250), file('c', 150)];
-    const chunks = planChunks(files, 400);
+    const chunks = planChunks(whole(...files), 400);
     const covered = chunks.flat();
     for (const f of files) {
       const ranges = covered.filter((r) => r.file.key === f.key);
@@ -32,36 +36,40 @@ describe('planChunks', () => {
   });
 
   test('cuts a file larger than 1.5 chunks into equal parts: 1,000 rows at 400 → 333, 333, 334', () => {
-    expect(planChunks([file('a', 1000)], 400).map(rowsOf)).toEqual([333, 333, 334]);
+    expect(planChunks(whole(file('a', 1000)), 400).map(rowsOf)).toEqual([333, 333, 334]);
   });
 
   test('keeps a file (a day of one report) whole up to 1.5 × the chunk size, and packs small files', () => {
     // 900 rows at 250 → 4 chunks of 225: each 300-row file stays one chunk instead of being cut.
-    const days = planChunks([file('d1', 300), file('d2', 300), file('d3', 300)], 250);
+    const days = planChunks(whole(file('d1', 300), file('d2', 300), file('d3', 300)), 250);
     expect(days.map((c) => c.map((r) => [r.file.key, r.start, r.end]))).toEqual([
       [['d1', 0, 300]],
       [['d2', 0, 300]],
       [['d3', 0, 300]],
     ]);
     // Ten 50-row files at 200 → target 167: three files a chunk, never a file cut in two.
-    const small = planChunks(
-      Array.from({ length: 10 }, (_, i) => file(`h${i}`, 50)),
-      200,
-    );
+    const small = planChunks(whole(...Array.from({ length: 10 }, (_, i) => file(`h${i}`, 50))), 200);
     expect(small.map(rowsOf)).toEqual([150, 150, 150, 50]);
     expect(small.flat().every((r) => r.start === 0 && r.end === 50)).toBe(true);
   });
 
   test('rounds the number of chunks up to a multiple of the workers, so they finish together', () => {
     // 5 chunks of 250 on 2 workers would leave one worker a third round alone: 6 chunks instead.
-    expect(planChunks([file('a', 1250)], 250, 2).map(rowsOf)).toEqual([208, 208, 209, 208, 208, 209]);
-    // Fewer chunks than workers stay as they are: no chunk is cut below half its size.
-    expect(planChunks([file('a', 500)], 250, 8).map(rowsOf)).toEqual([250, 250]);
+    expect(planChunks(whole(file('a', 1250)), 250, 2).map(rowsOf)).toEqual([208, 208, 209, 208, 208, 209]);
+    // Fewer chunks than workers: cut smaller, so that each worker has one, down to a quarter of the size.
+    expect(planChunks(whole(file('a', 500)), 250, 3).map(rowsOf)).toEqual([166, 167, 167]);
+    expect(planChunks(whole(file('a', 500)), 250, 16).map(rowsOf)).toEqual([62, 63, 62, 63, 62, 63, 62, 63]);
+    expect(planChunks(whole(file('a', 100)), 250, 2).map(rowsOf)).toEqual([100]);
+  });
+
+  test('cuts a range of a file (the row groups a window reads) from its own first row', () => {
+    const range = { file: file('a', 100, 100, 100, 100), start: 200, end: 400 };
+    expect(planChunks([range], 100).map((c) => c.map((r) => [r.start, r.end]))).toEqual([[[200, 300]], [[300, 400]]]);
   });
 
   test('refuses a chunk size that is not a positive whole number', () => {
-    expect(() => planChunks([file('a', 10)], 0)).toThrow(/positive whole number, got 0/);
-    expect(() => planChunks([file('a', 10)], 2.5)).toThrow(/positive whole number, got 2.5/);
+    expect(() => planChunks(whole(file('a', 10)), 0)).toThrow(/positive whole number, got 0/);
+    expect(() => planChunks(whole(file('a', 10)), 2.5)).toThrow(/positive whole number, got 2.5/);
   });
 });
 

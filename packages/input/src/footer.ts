@@ -16,6 +16,12 @@ export interface Footer {
    * They do not rule out NaN: writers leave it out of a column's min and max.
    */
   usableNumbers: Set<string>;
+  /**
+   * Per row group, the first and last UTC day of its interval_start values as its statistics show
+   * them (`YYYY-MM-DD`), or null when they cannot: no statistics, NULLs among the values, or a
+   * column that is not a timestamp.
+   */
+  intervalDays: (readonly [string, string] | null)[];
 }
 
 /** Reads an object's Parquet footer alone: its size is listed, so two explicit ranged reads. */
@@ -45,8 +51,9 @@ export async function readFooter(store: ObjectStore, object: ObjectInfo): Promis
   const rowGroups = metadata.row_groups.map((g) => Number(g.num_rows));
   const nulls = new Map<string, number>();
   const usable = new Map<string, number>();
+  const intervalDays: Footer['intervalDays'] = metadata.row_groups.map(() => null);
   const count = (groups: Map<string, number>, name: string) => groups.set(name, (groups.get(name) ?? 0) + 1);
-  for (const group of metadata.row_groups) {
+  for (const [g, group] of metadata.row_groups.entries()) {
     for (const chunk of group.columns) {
       const meta = chunk.meta_data;
       const stats = meta?.statistics;
@@ -54,6 +61,7 @@ export async function readFooter(store: ObjectStore, object: ObjectInfo): Promis
       const name = meta.path_in_schema[0];
       const allNull = stats.null_count !== undefined && Number(stats.null_count) === Number(group.num_rows);
       if (allNull) count(nulls, name);
+      if (name === 'interval_start') intervalDays[g] = daysOf(stats);
       // Bounds, exact or not: a minimum at or above 0 and a finite maximum hold for every value.
       const [min, max] = [stats.min_value, stats.max_value].map((v) => (typeof v === 'bigint' ? Number(v) : v));
       if (allNull || (typeof min === 'number' && typeof max === 'number' && min >= 0 && Number.isFinite(max))) {
@@ -63,5 +71,13 @@ export async function readFooter(store: ObjectStore, object: ObjectInfo): Promis
   }
   const everyGroup = (groups: Map<string, number>) =>
     new Set([...groups].filter(([, n]) => n === rowGroups.length).map(([name]) => name));
-  return { columns, rowGroups, allNull: everyGroup(nulls), usableNumbers: everyGroup(usable) };
+  return { columns, rowGroups, allNull: everyGroup(nulls), usableNumbers: everyGroup(usable), intervalDays };
+}
+
+/** A row group's interval_start days from its statistics: timestamps (read as UTC), none NULL. */
+function daysOf(stats: { null_count?: bigint | number; min_value?: unknown; max_value?: unknown }) {
+  const { null_count: nulls, min_value: min, max_value: max } = stats;
+  if (nulls === undefined || Number(nulls) !== 0 || !(min instanceof Date) || !(max instanceof Date)) return null;
+  if (Number.isNaN(min.getTime()) || Number.isNaN(max.getTime())) return null;
+  return [min.toISOString().slice(0, 10), max.toISOString().slice(0, 10)] as const;
 }

@@ -18,14 +18,10 @@ export async function inspectDataset(store: ObjectStore, dataset: Dataset): Prom
     async ({ object, type }) => checkColumns(store, object, type, await readFooter(store, object)),
     { concurrency: FOOTERS_AT_ONCE },
   );
-  if (rowsOf(files, 'openshift_pod_usage_line_items') === 0) {
+  if (!files.some((f) => f.type === 'openshift_pod_usage_line_items' && f.rows > 0)) {
     throw new InputError(`empty dataset: the pod usage files at ${dataset.location} hold no rows`);
   }
   return files;
-}
-
-export function rowsOf(files: readonly InputFile[], type: ReportType): number {
-  return files.filter((f) => f.type === type).reduce((n, f) => n + f.rows, 0);
 }
 
 function checkColumns(store: ObjectStore, object: ObjectInfo, type: ReportType, footer: Footer): InputFile {
@@ -59,6 +55,7 @@ function checkColumns(store: ObjectStore, object: ObjectInfo, type: ReportType, 
     type,
     rows: rowGroups.reduce((a, b) => a + b, 0),
     rowGroups,
+    rowGroupDays: footer.intervalDays.map((days) => (days ? [...days] : null)),
     interval: intervalKind(footer.columns.get('interval_start')!) ?? 'string',
     optional,
     nullLabels,

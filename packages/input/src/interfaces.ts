@@ -33,6 +33,8 @@ export type IntervalKind = 'timestamp' | 'timestamptz' | 'string';
  * What the kernel needs to know of one input object, read from its Parquet footer alone and
  * checked there. It travels in job payloads, so a footer is read once per run.
  */
+const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
 export const inputFileSchema = z.strictObject({
   key: z.string().min(1),
   /** The version listed: workers download that one and refuse another. */
@@ -40,6 +42,8 @@ export const inputFileSchema = z.strictObject({
   type: z.enum(REPORT_TYPES),
   rows: z.number().int().nonnegative(),
   rowGroups: z.array(z.number().int().nonnegative()),
+  /** Per row group, the first and last UTC day its footer's statistics show, or null when unknown (Footer). */
+  rowGroupDays: z.array(z.tuple([isoDay, isoDay]).nullable()),
   interval: z.enum(['timestamp', 'timestamptz', 'string']),
   /** Optional columns the file has. */
   optional: z.array(z.string()),

@@ -1,3 +1,4 @@
+export { loadChunk } from './chunk-input.js';
 export { openEngine, type Engine } from './duckdb.js';
 export { runKernel, type Chunk, type FileSchema, type RowRange } from './kernel.js';
 export { createPartial, dropPartial } from './partial.js';

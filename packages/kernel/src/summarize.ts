@@ -1,7 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { InputError, type RunSpec } from '@ocpsum/core';
-import { findInput, rowsOf, type DatasetInput, type Layout } from '@ocpsum/input';
-import { localFiles, type ObjectStore } from '@ocpsum/storage';
+import type { RunSpec } from '@ocpsum/core';
+import { filesRead, findInput, noPodRows, rangeRows, windowRanges, type DatasetInput, type Layout } from '@ocpsum/input';
+import type { ObjectStore } from '@ocpsum/storage';
+import { loadChunk } from './chunk-input.js';
 import { openEngine } from './duckdb.js';
 import { finalizeSummary, type FinalizeResult } from './finalize.js';
 import { runKernel, type Chunk } from './kernel.js';
@@ -12,6 +13,8 @@ import { createPartial, dropPartial } from './partial.js';
 export interface Summary extends FinalizeResult {
   db: DuckDBConnection;
   input: DatasetInput;
+  /** The files of `input` that hold rows of the window (windowRanges), all of which were read. */
+  filesRead: number;
   /** Milliseconds per phase. */
   timings: Record<'discover' | 'kernel' | 'finalize', number>;
   close(): void;
@@ -38,27 +41,22 @@ export async function summarize(options: {
   const { store, spec } = options;
   const clock = stopwatch();
   const input = options.input ?? (await findInput(store, spec, options.layout));
-  const files = await localFiles(store, input.files);
+  const ranges = windowRanges(input.files, spec);
+  const storage = input.files.filter((f) => f.type === 'openshift_storage_usage_line_items');
+  const chunk = await loadChunk(store, ranges, storage);
   const discover = clock();
-  const small = rowsOf(input.files, 'openshift_pod_usage_line_items') < SMALL_DATASET_ROWS;
+  const small = rangeRows(ranges, 'openshift_pod_usage_line_items') < SMALL_DATASET_ROWS;
   const engine = await openEngine(options.threads ?? 4, { releaseFreedMemory: small });
   try {
-    const chunk = {
-      ranges: files.map((file) => ({ file, start: 0, end: file.rows })),
-      storageFiles: files.filter((f) => f.type === 'openshift_storage_usage_line_items'),
-    };
     await kernelPartial(engine.db, () => engine.connect(), chunk, spec, 'summary_run');
     const kernel = clock();
     const result = await finalizeSummary(engine.db, 'summary_run', spec);
-    if (result.rowsIn.pod === 0) {
-      throw new InputError(
-        `no pod usage rows between ${spec.startDate} and ${spec.endDate} at ${input.dataset.location}`,
-      );
-    }
+    if (result.rowsIn.pod === 0) throw noPodRows(spec, input.dataset.location);
     return {
       ...result,
       db: engine.db,
       input,
+      filesRead: filesRead(ranges),
       timings: { discover, kernel, finalize: clock() },
       close: () => engine.close(),
     };

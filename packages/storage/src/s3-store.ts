@@ -309,7 +309,7 @@ export class S3Store implements ObjectStore {
         const out = await this.client.send(
           new GetObjectCommand({ Bucket: this.config.bucket, Key: this.objectKey(key) }),
         );
-        await pipeline(out.Body as Readable, createWriteStream(temporary));
+        await pipeline(out.Body as Readable, createWriteStream(temporary, { highWaterMark: 1 << 20 }));
         return unquote(out.ETag);
       });
       if (etag !== expected) {

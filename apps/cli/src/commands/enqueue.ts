@@ -61,7 +61,7 @@ export async function enqueueAndMaybeWait(
     (flags.json ? console.error : console.log)(result.runId);
     console.error(
       result.created
-        ? `enqueued ${result.podRows} pod usage rows as ${result.mode === 'whole' ? 'one whole-dataset job' : `${result.chunks} chunks`}`
+        ? `enqueued ${result.podRows} pod usage rows from ${result.filesRead} of ${result.files} files as ${result.mode === 'whole' ? 'one whole-dataset job' : `${result.chunks} chunks`}`
         : 'this run is already active; following it',
     );
     const records = new RunRecords(redis, flags.prefix);

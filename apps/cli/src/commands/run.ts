@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import type { RunSpec } from '@ocpsum/core';
 import type { RunDocument } from '@ocpsum/fleet';
-import { findInput, monthLabel, rowsOf, type DatasetInput } from '@ocpsum/input';
+import { findInput, monthLabel, rangeRows, windowRanges, type DatasetInput } from '@ocpsum/input';
 import { summarize, type Summary } from '@ocpsum/kernel';
 import { redactUrl } from '@ocpsum/core';
 import {
@@ -54,7 +54,7 @@ export function runCommand(): Command {
       reportDataset(input.dataset);
       const mode =
         flags.mode === 'auto'
-          ? rowsOf(input.files, 'openshift_pod_usage_line_items') < flags.threshold
+          ? rangeRows(windowRanges(input.files, spec), 'openshift_pod_usage_line_items') < flags.threshold
             ? 'memory'
             : 'fleet'
           : flags.mode;
@@ -127,7 +127,7 @@ export function describeRun(
 ): string {
   const { rowsIn, counts } = result;
   const lines = [
-    `read   ${count(rowsIn.pod)} pod usage, ${count(rowsIn.storage)} storage, ${count(rowsIn.nodeLabels)} node label, ${count(rowsIn.namespaceLabels)} namespace label rows from ${result.input.files.length} files`,
+    `read   ${count(rowsIn.pod)} pod usage, ${count(rowsIn.storage)} storage, ${count(rowsIn.nodeLabels)} node label, ${count(rowsIn.namespaceLabels)} namespace label rows from ${result.filesRead} of ${result.input.files.length} files`,
     `wrote  ${count(counts.pod)} pod, ${count(counts.storage)} storage, ${count(counts.unallocated)} unallocated rows to ${outputs.map(redactUrl).join(', ')}`,
     `took   ${seconds(elapsedMs)} (discover ${seconds(result.timings.discover)}, kernel ${seconds(result.timings.kernel)}, finalize ${seconds(result.timings.finalize)})`,
   ];

@@ -1,10 +1,13 @@
-import type { Chunk } from '@ocpsum/kernel';
 import type { InputFile } from '@ocpsum/input';
 import { localFiles, type ObjectStore } from '@ocpsum/storage';
-import type { RangeRef } from './payloads.js';
+import type { Chunk } from './kernel.js';
 
-/** Fetches a job's objects to local files: job ranges → kernel input. */
-export async function loadChunk(store: ObjectStore, ranges: RangeRef[], storage: InputFile[]): Promise<Chunk> {
+/** Fetches the objects of row ranges and of the storage files pods are joined to: → kernel input. */
+export async function loadChunk(
+  store: ObjectStore,
+  ranges: readonly { file: InputFile; start: number; end: number }[],
+  storage: readonly InputFile[],
+): Promise<Chunk> {
   const wanted = new Map<string, InputFile>();
   for (const file of [...ranges.map((r) => r.file), ...storage]) wanted.set(file.key, file);
   const local = new Map((await localFiles(store, [...wanted.values()])).map((f) => [f.key, f]));

@@ -23,14 +23,12 @@ export function planChunks(ranges: readonly FileRange[], chunkRows: number, work
   else count = Math.ceil(count / workers) * workers;
   const target = Math.max(1, Math.ceil(total / count));
 
+  // A chunk ends where the rows planned pass the next multiple of the target, before the range
+  // whose middle lies past it: chunks come out about equal, `count` of them, whatever the ranges' sizes.
   const chunks: RangeRef[][] = [];
   let current: RangeRef[] = [];
-  let rows = 0;
-  const close = () => {
-    if (current.length) chunks.push(current);
-    current = [];
-    rows = 0;
-  };
+  let planned = 0;
+  let cut = target;
   for (const range of ranges) {
     const { file } = range;
     const rangeRows = range.end - range.start;
@@ -39,13 +37,17 @@ export function planChunks(ranges: readonly FileRange[], chunkRows: number, work
       const start = range.start + Math.floor((rangeRows * part) / parts);
       const end = range.start + Math.floor((rangeRows * (part + 1)) / parts);
       if (end === start) continue;
-      if (rows > 0 && rows + end - start > target) close();
+      if (current.length && planned + (end - start) / 2 > cut) {
+        chunks.push(current);
+        current = [];
+        do cut += target;
+        while (cut <= planned);
+      }
       current.push({ file, start, end });
-      rows += end - start;
-      if (rows >= target) close();
+      planned += end - start;
     }
   }
-  close();
+  if (current.length) chunks.push(current);
   return chunks;
 }
 

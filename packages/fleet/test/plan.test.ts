@@ -47,9 +47,10 @@ describe('planChunks', () => {
       [['d2', 0, 300]],
       [['d3', 0, 300]],
     ]);
-    // Ten 50-row files at 200 → target 167: three files a chunk, never a file cut in two.
+    // Ten 50-row files at 200 → 3 chunks of a target of 167: each ends where its files pass a multiple
+    // of it, never a file cut in two, and no fourth chunk of what is left over.
     const small = planChunks(whole(...Array.from({ length: 10 }, (_, i) => file(`h${i}`, 50))), 200);
-    expect(small.map(rowsOf)).toEqual([150, 150, 150, 50]);
+    expect(small.map(rowsOf)).toEqual([150, 200, 150]);
     expect(small.flat().every((r) => r.start === 0 && r.end === 50)).toBe(true);
   });
 
@@ -60,6 +61,12 @@ describe('planChunks', () => {
     expect(planChunks(whole(file('a', 500)), 250, 3).map(rowsOf)).toEqual([166, 167, 167]);
     expect(planChunks(whole(file('a', 500)), 250, 16).map(rowsOf)).toEqual([62, 63, 62, 63, 62, 63, 62, 63]);
     expect(planChunks(whole(file('a', 100)), 250, 2).map(rowsOf)).toEqual([100]);
+  });
+
+  test('plans as many chunks as the size asks for, however the files divide it', () => {
+    // 31 days of 37 rows (1,147) at 1,000 on 2 workers: 2 chunks, one a worker, not a third of the rest.
+    const days = whole(...Array.from({ length: 31 }, (_, i) => file(`d${i}`, 37)));
+    expect(planChunks(days, 1000, 2).map(rowsOf)).toEqual([592, 555]);
   });
 
   test('cuts a range of a file (the row groups a window reads) from its own first row', () => {

@@ -57,6 +57,22 @@ describe('a 300K-row dataset on S3, 3 worker processes and a reducer', () => {
   });
 });
 
+describe('a window of the month through the fleet', () => {
+  test('is planned from the files of its days only, and gives memory mode\'s rows of the window', async () => {
+    await world.startFleet('window', 2);
+    const window = ['--start-date', '2025-10-10', '--end-date', '2025-10-13'];
+    const out = join(world.work, 'fleet-window.csv');
+    const memory = join(world.work, 'memory-window.csv');
+    const inMemory = await world.cli(['run', ...world.dataset('large'), ...window, '--mode', 'memory', '--out', memory]);
+    const podRows = /read +([\d,]+) pod usage/.exec(inMemory.stdout)![1].replaceAll(',', '');
+    const flags = [...window, '--threshold', '1000', '--chunk-rows', '20000', '--out', out, '--wait'];
+    const enqueued = await world.cli(world.enqueue('large', 'window', flags));
+    // 4 days × 4 report types of the month's 124 files, and only the window's pod rows, in chunks.
+    expect(enqueued.stderr).toMatch(new RegExp(`enqueued ${podRows} pod usage rows from 16 of 124 files as [2-9] chunks`));
+    expect(await expectSameCsv(out, memory)).toBeGreaterThan(100);
+  });
+});
+
 describe('ocpsum run --mode fleet', () => {
   test('runs a whole fleet in its own process, exits when done, and matches memory mode', async () => {
     const out = join(world.work, 'in-process.csv');

@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { openEngine, type Engine } from '@ocpsum/kernel';
 import { discardStaging } from '@ocpsum/sinks';
 import { commitRun, type DayReport } from './completion.js';
+import { collectingEvery } from './heap.js';
 import { scratchFolder } from './job-scratch.js';
 import { attemptFailed, finishRun, notify, observed, type FleetEvents } from './events.js';
 import { QUEUES, queuePrefix, runDataPattern, stagedKey } from './names.js';
@@ -108,10 +109,13 @@ export class Reducer {
     // The sinks stream the staged files from Redis into the outputs; only what DuckDB must read
     // (a Parquet file's parts) is copied into `folder` first.
     const carried = (target: number, file: string) =>
-      readFileSlices(
-        this.redis,
-        stagedKey(this.options.prefix, data.runId, target, file),
-        () => `staged output ${file} of run ${data.runId} is missing from Redis (lost in a restart or expired)`,
+      collectingEvery(
+        16 * 1024 * 1024,
+        readFileSlices(
+          this.redis,
+          stagedKey(this.options.prefix, data.runId, target, file),
+          () => `staged output ${file} of run ${data.runId} is missing from Redis (lost in a restart or expired)`,
+        ),
       );
     try {
       const run = { ...data, staging: { id: data.staging, folder, carried }, parts: days };

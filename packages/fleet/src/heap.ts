@@ -17,9 +17,9 @@ export function collectGarbage(): void {
 }
 
 /**
- * The chunks of `source`, with a collection after each `bytes` of them. V8 frees the buffers of
- * Redis replies only once their garbage has grown by some 100 MB: the commit, which streams hundreds
- * of MB of staged output through them, stays flat this way for a few milliseconds per collection.
+ * The chunks of `source`, with a collection after each `bytes` of them. V8 frees spent Redis reply
+ * buffers only once a lot of them are garbage, so a commit streaming its staged output through them
+ * would hold far more than it reads at a time (README, "Benchmark", has both figures).
  */
 export async function* collectingEvery(bytes: number, source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   let since = 0;

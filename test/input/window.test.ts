@@ -3,11 +3,11 @@
  * brought) reads only the files whose footers show those days, and gives the same rows for them as a
  * run over the whole month.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { cliOk } from '../helpers/cli.js';
+import { cliOk, ocpsum } from '../helpers/cli.js';
 import { readCsv } from '../helpers/csv.js';
 
 const MONTH = ['--org', 'org1234567', '--source', '3a9c2f10-7b4d-4e21-9c55-6d0e1f2a3b4c', '--year', '2025', '--month', '10'];
@@ -50,4 +50,16 @@ test('a window of two days reads their 8 files of 124, with the rows a whole-mon
   const fromWindow = await podRows(join(work, 'window.csv'), days);
   expect(fromWindow.length).toBeGreaterThan(10);
   expect(fromWindow).toEqual(await podRows(join(work, 'month.csv'), days));
+});
+
+test('a window whose days have no pod usage rows is refused, naming the window, and nothing is written', async () => {
+  const root = join(work, 'gap');
+  await cp(join(work, 'data'), root, { recursive: true });
+  const pods = join(root, 'data/parquet/org1234567/OCP/pod_usage/source=3a9c2f10-7b4d-4e21-9c55-6d0e1f2a3b4c/year=2025/month=10');
+  for (const name of await readdir(pods)) if (/^2025-10-2[56]/.test(name)) await rm(join(pods, name));
+  const out = join(work, 'gap.csv');
+  const run = await ocpsum(['run', '--root', root, ...MONTH, '--start-date', '2025-10-25', '--end-date', '2025-10-26', '--out', out]);
+  expect(run.code).not.toBe(0);
+  expect(run.stderr).toMatch(/no pod usage rows between 2025-10-25 and 2025-10-26 at /);
+  await expect(readdir(work)).resolves.not.toContain('gap.csv');
 });

@@ -7,6 +7,7 @@ import {
   monthLabel,
   noPodRows,
   rangeRows,
+  storageFiles,
   windowRanges,
   type Dataset,
   type DatasetInput,
@@ -104,8 +105,7 @@ export class Coordinator {
     const result = { runId, mode, chunks: chunks.length, podRows, filesRead: filesRead(ranges), files: files.length, dataset };
     if (attempt === 0) return { ...result, created: false };
 
-    const storage = files.filter((f) => f.type === 'openshift_storage_usage_line_items');
-    const base = { runId, root, spec, storage };
+    const base = { runId, root, spec, storage: storageFiles(ranges) };
     const label = `${spec.source.slice(0, 8)} ${monthLabel(spec)}`;
     const retry: JobsOptions = { attempts: request.attempts, backoff: { type: 'exponential', delay: 500 } };
     const keep: JobsOptions = { removeOnComplete: { age: 86_400, count: 1000 }, removeOnFail: { age: 7 * 86_400 } };

@@ -18,7 +18,7 @@ const dataset = {
   runId: z.string().regex(/^[0-9a-f]{16,64}$/),
   root: z.string().min(1),
   spec: runSpecSchema,
-  /** The storage usage files, for the pod → node join. */
+  /** The storage usage files of the window (storageFiles), for the pod → node join. */
   storage: z.array(inputFileSchema),
 };
 

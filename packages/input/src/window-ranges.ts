@@ -48,6 +48,14 @@ export function rangeRows(ranges: readonly FileRange[], type: InputFile['type'])
   return ranges.reduce((n, r) => n + (r.file.type === type ? r.end - r.start : 0), 0);
 }
 
+/**
+ * The storage usage files of `ranges`: the ones whose pods' nodes a run records (pods with volumes),
+ * since only a storage row of the window is joined to them.
+ */
+export function storageFiles(ranges: readonly FileRange[]): InputFile[] {
+  return [...new Set(ranges.filter((r) => r.file.type === 'openshift_storage_usage_line_items').map((r) => r.file))];
+}
+
 /** How many files `ranges` read from. */
 export function filesRead(ranges: readonly FileRange[]): number {
   return new Set(ranges.map((r) => r.file.key)).size;

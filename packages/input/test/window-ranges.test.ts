@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { runSpec } from '@ocpsum/core';
-import { windowRanges, type InputFile } from '../src/index.js';
+import { storageFiles, windowRanges, type InputFile } from '../src/index.js';
 
 type Days = [string, string] | null;
 
@@ -8,7 +8,7 @@ type Days = [string, string] | null;
 const file = (key: string, ...days: Days[]): InputFile => ({
   key,
   etag: `etag-${key}`,
-  type: 'openshift_pod_usage_line_items',
+  type: key.startsWith('storage') ? 'openshift_storage_usage_line_items' : 'openshift_pod_usage_line_items',
   rows: days.length * 100,
   rowGroups: days.map(() => 100),
   rowGroupDays: days,
@@ -63,5 +63,12 @@ describe('windowRanges', () => {
       ['f', 0, 200],
       ['f', 300, 400],
     ]);
+  });
+
+  test('storageFiles: the storage files of the window, each once, for the pods-with-volumes join', () => {
+    const storage = ['01', '02', '03'].map((d) => file(`storage-${d}`, [`2025-10-${d}`, `2025-10-${d}`], [`2025-10-${d}`, `2025-10-${d}`]));
+    const pods = file('pods-02', ['2025-10-02', '2025-10-02']);
+    const ranges = windowRanges([pods, ...storage], spec('2025-10-02', '2025-10-03'));
+    expect(storageFiles(ranges).map((f) => f.key)).toEqual(['storage-02', 'storage-03']);
   });
 });

@@ -1,6 +1,15 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { RunSpec } from '@ocpsum/core';
-import { filesRead, findInput, noPodRows, rangeRows, windowRanges, type DatasetInput, type Layout } from '@ocpsum/input';
+import {
+  filesRead,
+  findInput,
+  noPodRows,
+  rangeRows,
+  storageFiles,
+  windowRanges,
+  type DatasetInput,
+  type Layout,
+} from '@ocpsum/input';
 import type { ObjectStore } from '@ocpsum/storage';
 import { loadChunk } from './chunk-input.js';
 import { openEngine } from './duckdb.js';
@@ -42,8 +51,7 @@ export async function summarize(options: {
   const clock = stopwatch();
   const input = options.input ?? (await findInput(store, spec, options.layout));
   const ranges = windowRanges(input.files, spec);
-  const storage = input.files.filter((f) => f.type === 'openshift_storage_usage_line_items');
-  const chunk = await loadChunk(store, ranges, storage);
+  const chunk = await loadChunk(store, ranges, storageFiles(ranges));
   const discover = clock();
   const small = rangeRows(ranges, 'openshift_pod_usage_line_items') < SMALL_DATASET_ROWS;
   const engine = await openEngine(options.threads ?? 4, { releaseFreedMemory: small });

@@ -29,12 +29,12 @@ export interface Dataset {
 /** How an interval_start column is turned into a UTC timestamp. */
 export type IntervalKind = 'timestamp' | 'timestamptz' | 'string';
 
+const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
 /**
  * What the kernel needs to know of one input object, read from its Parquet footer alone and
  * checked there. It travels in job payloads, so a footer is read once per run.
  */
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-
 export const inputFileSchema = z.strictObject({
   key: z.string().min(1),
   /** The version listed: workers download that one and refuse another. */

@@ -29,10 +29,10 @@ export function windowRanges(files: readonly InputFile[], spec: RunSpec): FileRa
     let start = 0;
     for (const [group, rows] of file.rowGroups.entries()) {
       const end = start + rows;
-      const last = ranges.at(-1);
+      const previous = ranges.at(-1);
       const days = file.rowGroupDays[group] ?? null;
       if (rows > 0 && !skipped(days)) {
-        if (last?.file === file && last.end === start) last.end = end;
+        if (previous?.file === file && previous.end === start) previous.end = end;
         else ranges.push({ file, start, end, day: days?.[0] ?? '' });
       }
       start = end;

@@ -1,11 +1,11 @@
-import type { InputFile } from '@ocpsum/input';
+import type { FileRange, InputFile } from '@ocpsum/input';
 import { localFiles, type ObjectStore } from '@ocpsum/storage';
 import type { Chunk } from './kernel.js';
 
 /** Fetches the objects of row ranges and of the storage files pods are joined to: → kernel input. */
 export async function loadChunk(
   store: ObjectStore,
-  ranges: readonly { file: InputFile; start: number; end: number }[],
+  ranges: readonly FileRange[],
   storage: readonly InputFile[],
 ): Promise<Chunk> {
   const wanted = new Map<string, InputFile>();
